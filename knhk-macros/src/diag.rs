@@ -1,0 +1,99 @@
+//! Error accumulation and the safety net around every entry point.
+
+use proc_macro2::{Span, TokenStream};
+use std::fmt::Display;
+
+/// Errors collected while reading and checking one macro input, reported together.
+#[derive(Default)]
+pub(crate) struct Errors {
+    first: Option<syn::Error>,
+}
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.first {
+            Some(first) => first.combine(error),
+            None => self.first = Some(error),
+        }
+    }
+
+    pub(crate) fn at(&mut self, span: Span, message: impl Display) {
+        self.push(syn::Error::new(span, message));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    /// Every error as `compile_error!` invocations.
+    pub(crate) fn into_compile_errors(self) -> TokenStream {
+        self.first
+            .map(|e| e.to_compile_error())
+            .unwrap_or_default()
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = substitution.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Runs a macro, turning a panic (a bug in this crate) into a compile error that says so.
+pub(crate) fn catch_bugs(f: impl FnOnce() -> TokenStream) -> proc_macro::TokenStream {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(tokens) => tokens.into(),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let message = format!(
+                "bug in knhk-macros: the macro panicked ({what}); please report it with the code that caused it"
+            );
+            syn::Error::new(Span::call_site(), message)
+                .to_compile_error()
+                .into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["budget", "name", "allow_alloc", "measure"];
+        assert_eq!(did_you_mean("budgte", &keys), Some("budget"));
+        assert_eq!(did_you_mean("allow_allocs", &keys), Some("allow_alloc"));
+        assert_eq!(did_you_mean("nmae", &keys), Some("name"));
+        assert_eq!(did_you_mean("frobnicate", &keys), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}

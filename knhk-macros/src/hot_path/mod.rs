@@ -1,0 +1,50 @@
+//! `#[hot_path]`, `#[warm_path]` and their block forms.
+//!
+//! parse: attribute tokens -> [`parse::Args`] (simple checks as each argument is read);
+//! validate: the annotated item (kind of item, `async`/`const`, allocation lint);
+//! expand: measured and plain code, chosen by the runtime's `__private::select!`.
+
+mod expand;
+mod parse;
+mod validate;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+pub(crate) use parse::Kind;
+
+/// The largest budget `#[hot_path]` accepts, in ticks; `knhk_runtime::MAX_HOT_PATH_TICKS`
+/// states the same number for users, and a ui test pins the two together.
+pub(crate) const MAX_HOT_PATH_TICKS: u64 = 8;
+
+/// `#[hot_path(..)]` / `#[warm_path(..)]` on an item.
+pub(crate) fn attribute(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = crate::diag::Errors::default();
+    let args = parse::Args::from_attribute(kind, args, &mut errors);
+    let function = validate::function(kind, &item, &args, &mut errors);
+    match function {
+        Some(function) if errors.is_empty() => expand::function(&args, &function, item),
+        // One error, not a cascade: the item as written, plus what is wrong with it.
+        _ => {
+            let mut out = item;
+            out.extend(errors.into_compile_errors());
+            out
+        }
+    }
+}
+
+/// `block::hot_path! { budget = 8, name = "..", <statements> }` and the warm form.
+pub(crate) fn block(kind: Kind, input: TokenStream) -> TokenStream {
+    let mut errors = crate::diag::Errors::default();
+    let Some((args, body)) = parse::Args::from_block(kind, input, &mut errors) else {
+        return errors.into_compile_errors();
+    };
+    validate::block(kind, &args, &body, &mut errors);
+    if errors.is_empty() {
+        expand::block(&args, &body)
+    } else {
+        let mut out = body.into_token_stream();
+        out.extend(errors.into_compile_errors());
+        quote::quote!({ #out })
+    }
+}

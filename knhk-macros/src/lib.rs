@@ -1,0 +1,37 @@
+//! Procedural macros for [knhk](https://docs.rs/knhk-runtime).
+//!
+//! Use them through `knhk-runtime`, which re-exports every macro here; the code they
+//! generate calls `::knhk_runtime::__private`, so this crate alone is not useful.
+//!
+//! Each macro lives in its own folder as three stages: `parse` (tokens to a model,
+//! with the simple checks), `validate` (checks across the model, errors accumulated)
+//! and `expand` (model to tokens, which cannot fail).
+
+mod diag;
+mod hot_path;
+
+use proc_macro::TokenStream;
+
+/// Times a function against a budget of at most 8 ticks; see `knhk_runtime::hot_path`.
+#[proc_macro_attribute]
+pub fn hot_path(args: TokenStream, item: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| hot_path::attribute(hot_path::Kind::Hot, args.into(), item.into()))
+}
+
+/// Times a function against a budget in ticks or as a duration; see `knhk_runtime::warm_path`.
+#[proc_macro_attribute]
+pub fn warm_path(args: TokenStream, item: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| hot_path::attribute(hot_path::Kind::Warm, args.into(), item.into()))
+}
+
+/// Block form of `#[hot_path]`; see `knhk_runtime::block::hot_path!`.
+#[proc_macro]
+pub fn hot_path_block(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| hot_path::block(hot_path::Kind::Hot, input.into()))
+}
+
+/// Block form of `#[warm_path]`; see `knhk_runtime::block::warm_path!`.
+#[proc_macro]
+pub fn warm_path_block(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| hot_path::block(hot_path::Kind::Warm, input.into()))
+}
