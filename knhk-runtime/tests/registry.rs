@@ -1,0 +1,147 @@
+//! The runtime's telemetry names agree with the Weaver registry in `registry/`.
+
+use knhk_runtime::semconv;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+struct File {
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Group {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    name: Option<String>,
+    stability: Option<String>,
+    brief: Option<String>,
+    #[serde(default)]
+    attributes: Vec<Attribute>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Attribute {
+    id: Option<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<serde_yaml_ng::Value>,
+    stability: Option<String>,
+    brief: Option<String>,
+    examples: Option<serde_yaml_ng::Value>,
+    requirement_level: Option<serde_yaml_ng::Value>,
+}
+
+fn registry_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../registry")
+}
+
+fn load(dir: &Path) -> Vec<(PathBuf, File)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(load(&path));
+        } else if path.extension().is_some_and(|e| e == "yaml")
+            && path.file_name().is_some_and(|n| n != "manifest.yaml")
+        {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.contains("file_format: definition/2") {
+                continue;
+            }
+            let file: File = serde_yaml_ng::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            files.push((path, file));
+        }
+    }
+    files
+}
+
+/// Every attribute knhk defines, by id, with its type.
+fn knhk_attributes() -> (BTreeMap<String, String>, Vec<Group>) {
+    let mut attributes = BTreeMap::new();
+    let mut groups = Vec::new();
+    for (path, file) in load(&registry_dir().join("knhk")) {
+        for group in file.groups {
+            assert!(group.brief.is_some(), "{}: group {} has no brief", path.display(), group.id);
+            if group.kind == "attribute_group" {
+                assert!(group.id.starts_with("registry."), "{}", group.id);
+                for a in &group.attributes {
+                    let id = a.id.clone().expect("registry groups define attributes by id");
+                    assert!(a.stability.is_some(), "{id} has no stability");
+                    assert!(a.brief.is_some(), "{id} has no brief");
+                    assert!(a.examples.is_some(), "{id} has no examples");
+                    let kind = a.kind.as_ref().and_then(|k| k.as_str()).expect("a simple type");
+                    assert!(attributes.insert(id.clone(), kind.to_owned()).is_none(), "{id} twice");
+                }
+            }
+            groups.push(group);
+        }
+    }
+    (attributes, groups)
+}
+
+#[test]
+fn every_performance_attribute_the_runtime_emits_is_declared_as_an_int() {
+    let (attributes, _) = knhk_attributes();
+    for name in [
+        semconv::PERFORMANCE_BUDGET_TICKS,
+        semconv::PERFORMANCE_ACTUAL_TICKS,
+        semconv::PERFORMANCE_OVERAGE_TICKS,
+        semconv::PERFORMANCE_SUPPRESSED_EVENTS,
+    ] {
+        assert_eq!(attributes.get(name).map(String::as_str), Some("int"), "{name}");
+    }
+    assert_eq!(attributes.len(), 4, "an attribute is declared that the runtime does not emit");
+}
+
+#[test]
+fn the_budget_event_references_exactly_the_fields_the_runtime_emits() {
+    let (_, groups) = knhk_attributes();
+    let event = groups
+        .iter()
+        .find(|g| g.kind == "event" && g.name.as_deref() == Some(semconv::EVENT_BUDGET_EXCEEDED))
+        .expect("the event is declared");
+    assert!(event.stability.is_some());
+    let mut refs: Vec<&str> = event.attributes.iter().filter_map(|a| a.reference.as_deref()).collect();
+    refs.sort();
+    let mut emitted = vec![
+        semconv::CODE_FUNCTION_NAME,
+        semconv::PERFORMANCE_ACTUAL_TICKS,
+        semconv::PERFORMANCE_BUDGET_TICKS,
+        semconv::PERFORMANCE_OVERAGE_TICKS,
+        semconv::PERFORMANCE_SUPPRESSED_EVENTS,
+    ];
+    emitted.sort();
+    assert_eq!(refs, emitted);
+    for a in &event.attributes {
+        assert!(a.requirement_level.is_some(), "{:?} has no requirement level", a.reference);
+    }
+}
+
+#[test]
+fn the_otel_attributes_referenced_exist_in_semantic_conventions_1_44() {
+    // The OpenTelemetry registry ships beside the project (../shared/data); the
+    // manifest names the same release as its dependency.
+    let otel = registry_dir().join("../../shared/data/otel-semconv/model");
+    if !otel.is_dir() {
+        eprintln!("skipped: no OpenTelemetry registry at {}", otel.display());
+        return;
+    }
+    let manifest = std::fs::read_to_string(registry_dir().join("manifest.yaml")).unwrap();
+    assert!(manifest.contains("v1.44.0"));
+    let mut otel_types = BTreeMap::new();
+    for (_, file) in load(&otel) {
+        for group in file.groups {
+            for a in group.attributes {
+                if let (Some(id), Some(kind)) = (a.id, a.kind.and_then(|k| k.as_str().map(str::to_owned))) {
+                    otel_types.insert(id, kind);
+                }
+            }
+        }
+    }
+    assert_eq!(otel_types.get(semconv::CODE_FUNCTION_NAME).map(String::as_str), Some("string"));
+}
