@@ -27,9 +27,7 @@ impl Errors {
 
     /// Every error as `compile_error!` invocations.
     pub(crate) fn into_compile_errors(self) -> TokenStream {
-        self.first
-            .map(|e| e.to_compile_error())
-            .unwrap_or_default()
+        self.first.map(|e| e.to_compile_error()).unwrap_or_default()
     }
 }
 

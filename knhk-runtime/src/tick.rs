@@ -236,9 +236,12 @@ pub struct Calibration {
     /// Counter ticks per nanosecond of OS time.
     pub ticks_per_ns: f64,
     /// Smallest gap between two back-to-back reads: what measuring an empty body costs
-    /// at best, and what each per-call figure has subtracted from it.
+    /// at best.
     pub overhead_min: Ticks,
-    /// Median gap between two back-to-back reads.
+    /// Median gap between two back-to-back reads: what measuring an empty body
+    /// typically costs, and what each per-call figure has subtracted from it.
+    /// (Subtracting the minimum instead would add the typical excess, a few ticks, to
+    /// every reading.)
     pub overhead_median: Ticks,
     /// The step that covers at least 90% of the increments between distinct reads: no
     /// per-call figure finer than this is a measurement.
@@ -386,9 +389,11 @@ pub fn calibration() -> Option<&'static Calibration> {
 /// Fails, returning the calibration already in force, once one has been measured or
 /// installed (each measured call relies on it not changing).
 pub fn install(calibration: Calibration) -> Result<(), &'static Calibration> {
-    CALIBRATION
-        .set(calibration)
-        .map_err(|_| CALIBRATION.get().expect("set failed, so a value is present"))
+    CALIBRATION.set(calibration).map_err(|_| {
+        CALIBRATION
+            .get()
+            .expect("set failed, so a value is present")
+    })
 }
 
 #[cfg(test)]
@@ -405,7 +410,11 @@ mod tests {
             reads += 1;
             t += 20 + (reads * 7) % 41;
             let visible = t - t % 26;
-            if reads % 25 == 0 { visible + 1 } else { visible }
+            if reads.is_multiple_of(25) {
+                visible + 1
+            } else {
+                visible
+            }
         }
     }
 
@@ -451,7 +460,11 @@ mod tests {
         // Between the two counter reads: 5001 OS reads (n0, then 5000 until 5 ms have
         // passed) and the closing counter read, over 5000 × 1000 ns of OS time.
         let expected = (5_001.0 * 2_000.0 + 50.0) / 5_000_000.0;
-        assert!((cal.ticks_per_ns - expected).abs() < 1e-9, "{}", cal.ticks_per_ns);
+        assert!(
+            (cal.ticks_per_ns - expected).abs() < 1e-9,
+            "{}",
+            cal.ticks_per_ns
+        );
     }
 
     #[test]

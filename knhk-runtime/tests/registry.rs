@@ -66,16 +66,30 @@ fn knhk_attributes() -> (BTreeMap<String, String>, Vec<Group>) {
     let mut groups = Vec::new();
     for (path, file) in load(&registry_dir().join("knhk")) {
         for group in file.groups {
-            assert!(group.brief.is_some(), "{}: group {} has no brief", path.display(), group.id);
+            assert!(
+                group.brief.is_some(),
+                "{}: group {} has no brief",
+                path.display(),
+                group.id
+            );
             if group.kind == "attribute_group" {
                 assert!(group.id.starts_with("registry."), "{}", group.id);
                 for a in &group.attributes {
-                    let id = a.id.clone().expect("registry groups define attributes by id");
+                    let id =
+                        a.id.clone()
+                            .expect("registry groups define attributes by id");
                     assert!(a.stability.is_some(), "{id} has no stability");
                     assert!(a.brief.is_some(), "{id} has no brief");
                     assert!(a.examples.is_some(), "{id} has no examples");
-                    let kind = a.kind.as_ref().and_then(|k| k.as_str()).expect("a simple type");
-                    assert!(attributes.insert(id.clone(), kind.to_owned()).is_none(), "{id} twice");
+                    let kind = a
+                        .kind
+                        .as_ref()
+                        .and_then(|k| k.as_str())
+                        .expect("a simple type");
+                    assert!(
+                        attributes.insert(id.clone(), kind.to_owned()).is_none(),
+                        "{id} twice"
+                    );
                 }
             }
             groups.push(group);
@@ -93,9 +107,17 @@ fn every_performance_attribute_the_runtime_emits_is_declared_as_an_int() {
         semconv::PERFORMANCE_OVERAGE_TICKS,
         semconv::PERFORMANCE_SUPPRESSED_EVENTS,
     ] {
-        assert_eq!(attributes.get(name).map(String::as_str), Some("int"), "{name}");
+        assert_eq!(
+            attributes.get(name).map(String::as_str),
+            Some("int"),
+            "{name}"
+        );
     }
-    assert_eq!(attributes.len(), 4, "an attribute is declared that the runtime does not emit");
+    assert_eq!(
+        attributes.len(),
+        4,
+        "an attribute is declared that the runtime does not emit"
+    );
 }
 
 #[test]
@@ -106,7 +128,11 @@ fn the_budget_event_references_exactly_the_fields_the_runtime_emits() {
         .find(|g| g.kind == "event" && g.name.as_deref() == Some(semconv::EVENT_BUDGET_EXCEEDED))
         .expect("the event is declared");
     assert!(event.stability.is_some());
-    let mut refs: Vec<&str> = event.attributes.iter().filter_map(|a| a.reference.as_deref()).collect();
+    let mut refs: Vec<&str> = event
+        .attributes
+        .iter()
+        .filter_map(|a| a.reference.as_deref())
+        .collect();
     refs.sort();
     let mut emitted = vec![
         semconv::CODE_FUNCTION_NAME,
@@ -118,7 +144,11 @@ fn the_budget_event_references_exactly_the_fields_the_runtime_emits() {
     emitted.sort();
     assert_eq!(refs, emitted);
     for a in &event.attributes {
-        assert!(a.requirement_level.is_some(), "{:?} has no requirement level", a.reference);
+        assert!(
+            a.requirement_level.is_some(),
+            "{:?} has no requirement level",
+            a.reference
+        );
     }
 }
 
@@ -137,11 +167,18 @@ fn the_otel_attributes_referenced_exist_in_semantic_conventions_1_44() {
     for (_, file) in load(&otel) {
         for group in file.groups {
             for a in group.attributes {
-                if let (Some(id), Some(kind)) = (a.id, a.kind.and_then(|k| k.as_str().map(str::to_owned))) {
+                if let (Some(id), Some(kind)) =
+                    (a.id, a.kind.and_then(|k| k.as_str().map(str::to_owned)))
+                {
                     otel_types.insert(id, kind);
                 }
             }
         }
     }
-    assert_eq!(otel_types.get(semconv::CODE_FUNCTION_NAME).map(String::as_str), Some("string"));
+    assert_eq!(
+        otel_types
+            .get(semconv::CODE_FUNCTION_NAME)
+            .map(String::as_str),
+        Some("string")
+    );
 }

@@ -214,7 +214,12 @@ impl Args {
 }
 
 /// Notes `key` as given; reports it and returns false if it was given before.
-fn first_seen(seen: &mut Vec<&'static str>, key: &'static str, span: Span, errors: &mut Errors) -> bool {
+fn first_seen(
+    seen: &mut Vec<&'static str>,
+    key: &'static str,
+    span: Span,
+    errors: &mut Errors,
+) -> bool {
     if seen.contains(&key) {
         errors.at(span, format_args!("`{key}` is given twice; remove one"));
         false
@@ -268,9 +273,24 @@ fn budget_not_literal(kind: Kind) -> String {
 
 fn read_budget(kind: Kind, expr: &Expr, errors: &mut Errors) -> Option<Budget> {
     match (kind, expr) {
-        (_, Expr::Lit(ExprLit { lit: Lit::Int(lit), .. })) => read_ticks(kind, lit, errors),
-        (Kind::Warm, Expr::Lit(ExprLit { lit: Lit::Str(lit), .. })) => read_duration(lit, errors),
-        (Kind::Hot, Expr::Lit(ExprLit { lit: Lit::Str(lit), .. })) => {
+        (
+            _,
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(lit), ..
+            }),
+        ) => read_ticks(kind, lit, errors),
+        (
+            Kind::Warm,
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }),
+        ) => read_duration(lit, errors),
+        (
+            Kind::Hot,
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }),
+        ) => {
             errors.at(
                 lit.span(),
                 format_args!(
@@ -320,7 +340,9 @@ fn read_duration(lit: &LitStr, errors: &mut Errors) -> Option<Budget> {
         Some(0) => {
             errors.at(
                 lit.span(),
-                format_args!("a budget of \"{text}\" can never be met; give it more than zero time"),
+                format_args!(
+                    "a budget of \"{text}\" can never be met; give it more than zero time"
+                ),
             );
             None
         }
@@ -352,7 +374,11 @@ pub(crate) fn parse_duration_nanos(text: &str) -> Option<u64> {
     if whole.is_empty() && fraction.is_empty() {
         return None;
     }
-    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let mut nanos = whole.checked_mul(scale)?;
     let mut place = scale;
     for digit in fraction.chars() {
@@ -372,22 +398,33 @@ pub(crate) fn parse_duration_nanos(text: &str) -> Option<u64> {
 
 fn read_name(expr: &Expr, errors: &mut Errors) -> Option<LitStr> {
     match expr {
-        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) if !lit.value().trim().is_empty() => {
-            Some(lit.clone())
-        }
-        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => {
-            errors.at(lit.span(), "the name is empty; give the path a name, like `name = \"orders.match\"`");
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) if !lit.value().trim().is_empty() => Some(lit.clone()),
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => {
+            errors.at(
+                lit.span(),
+                "the name is empty; give the path a name, like `name = \"orders.match\"`",
+            );
             None
         }
         _ => {
-            errors.at(expr.span(), "`name` takes a string literal, like `name = \"orders.match\"`");
+            errors.at(
+                expr.span(),
+                "`name` takes a string literal, like `name = \"orders.match\"`",
+            );
             None
         }
     }
 }
 
 fn read_measure(expr: &Expr, errors: &mut Errors) -> Measure {
-    if let Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) = expr {
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Str(lit), ..
+    }) = expr
+    {
         match lit.value().as_str() {
             "always" => return Measure::Always,
             "never" => return Measure::Never,
@@ -429,7 +466,10 @@ mod tests {
     #[test]
     fn positional_and_keyed_budgets_agree() {
         let (a, a_ok) = parse(Kind::Hot, quote!(8));
-        let (b, b_ok) = parse(Kind::Hot, quote!(budget = 8, allow_alloc, measure = "never"));
+        let (b, b_ok) = parse(
+            Kind::Hot,
+            quote!(budget = 8, allow_alloc, measure = "never"),
+        );
         assert!(a_ok && b_ok);
         assert!(matches!(a.budget, Some(Budget::Ticks(8))));
         assert!(matches!(b.budget, Some(Budget::Ticks(8))));
@@ -448,8 +488,16 @@ mod tests {
     #[test]
     fn every_error_is_reported_at_once() {
         let mut errors = Errors::default();
-        let _ = Args::from_attribute(Kind::Hot, quote!(9, nmae = "x", measure = "often"), &mut errors);
-        let count = errors.into_compile_errors().to_string().matches("compile_error").count();
+        let _ = Args::from_attribute(
+            Kind::Hot,
+            quote!(9, nmae = "x", measure = "often"),
+            &mut errors,
+        );
+        let count = errors
+            .into_compile_errors()
+            .to_string()
+            .matches("compile_error")
+            .count();
         assert_eq!(count, 3);
     }
 }

@@ -111,7 +111,10 @@ const FORBIDDEN_CALLS: &[(&str, &str, &str)] = &[
 ];
 const FORBIDDEN_METHODS: &[(&str, &str)] = &[
     ("to_string", "allocates a `String` on the heap"),
-    ("to_owned", "usually allocates (`str` and slices copy to the heap)"),
+    (
+        "to_owned",
+        "usually allocates (`str` and slices copy to the heap)",
+    ),
     ("collect", "usually allocates a collection on the heap"),
 ];
 
@@ -153,13 +156,12 @@ impl<'ast> Visit<'ast> for AllocationFinder<'_> {
                 .iter()
                 .map(|s| s.ident.to_string())
                 .collect();
-            if let [.., ty, func] = segments.as_slice() {
-                if let Some((_, _, why)) = FORBIDDEN_CALLS
+            if let [.., ty, func] = segments.as_slice()
+                && let Some((_, _, why)) = FORBIDDEN_CALLS
                     .iter()
                     .find(|(t, f, _)| t == ty && f == func)
-                {
-                    self.report(path.span(), &format!("{ty}::{func}"), why);
-                }
+            {
+                self.report(path.span(), &format!("{ty}::{func}"), why);
             }
         }
         syn::visit::visit_expr_call(self, call);
@@ -187,7 +189,11 @@ mod tests {
         let block: Block = syn::parse2(quote!({ #body })).expect("test body parses");
         let mut errors = Errors::default();
         lint_allocations(&block, &mut errors);
-        errors.into_compile_errors().to_string().matches("compile_error").count()
+        errors
+            .into_compile_errors()
+            .to_string()
+            .matches("compile_error")
+            .count()
     }
 
     #[test]
@@ -198,8 +204,18 @@ mod tests {
         assert_eq!(findings(quote!(let b = ::std::boxed::Box::new(1);)), 1);
         assert_eq!(findings(quote!(let s = String::from("x");)), 1);
         assert_eq!(findings(quote!(let s = 1.to_string().to_owned();)), 2);
-        assert_eq!(findings(quote!(let v: Vec<u8> = it.map(|x| x.collect()).collect();)), 2);
+        assert_eq!(
+            findings(quote!(let v: Vec<u8> = it.map(|x| x.collect()).collect();)),
+            2
+        );
         assert_eq!(findings(quote!(let x = a.wrapping_mul(b) ^ c;)), 0);
-        assert_eq!(findings(quote!(fn helper() -> String { format!("x") })), 0);
+        assert_eq!(
+            findings(quote!(
+                fn helper() -> String {
+                    format!("x")
+                }
+            )),
+            0
+        );
     }
 }

@@ -93,5 +93,7 @@ pub const HASH_TICKS_PER_BYTE_X100: u64 = 144;
 /// assert_eq!(estimate_ticks_hash(100), 144);
 /// ```
 pub const fn estimate_ticks_hash(n: usize) -> u64 {
-    (n as u64).saturating_mul(HASH_TICKS_PER_BYTE_X100).div_ceil(100)
+    (n as u64)
+        .saturating_mul(HASH_TICKS_PER_BYTE_X100)
+        .div_ceil(100)
 }

@@ -40,7 +40,9 @@ pub(crate) fn percentile(counts: &[(usize, u64)], percentile: f64, max: u64) -> 
         return None;
     }
     // The rank of the percentile: the smallest count c with c >= p% of the total.
-    let rank = ((percentile.clamp(0.0, 100.0) / 100.0) * total as f64).ceil().max(1.0) as u64;
+    let rank = ((percentile.clamp(0.0, 100.0) / 100.0) * total as f64)
+        .ceil()
+        .max(1.0) as u64;
     let mut seen = 0;
     for &(index, n) in counts {
         seen += n;

@@ -133,7 +133,7 @@ mod tests {
             let cost = if k == 2 { 10_000 } else { (k + 1) * 10 };
             clock.set(clock.get() + cost);
             calls.set(calls.get() + 1);
-            if calls.get() % 100 == 0 {
+            if calls.get().is_multiple_of(100) {
                 sample.set(k + 1);
             }
         };

@@ -68,6 +68,7 @@ impl Budget {
 impl fmt::Display for Budget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Budget::Ticks(1) => f.write_str("1 tick"),
             Budget::Ticks(t) => write!(f, "{t} ticks"),
             Budget::Nanos(ns) if ns >= 1_000_000_000 && ns % 1_000_000 == 0 => {
                 write!(f, "{} s", ns as f64 / 1e9)
@@ -106,7 +107,9 @@ pub struct PathInfo {
 /// program), sorted by name, then file and line.
 pub fn hot_paths() -> Vec<PathInfo> {
     let mut paths: Vec<PathInfo> = site::sites().map(|s| s.info()).collect();
-    paths.sort_by(|a, b| (a.name, a.file, a.line, a.column).cmp(&(b.name, b.file, b.line, b.column)));
+    paths.sort_by(|a, b| {
+        (a.name, a.file, a.line, a.column).cmp(&(b.name, b.file, b.line, b.column))
+    });
     paths
 }
 

@@ -171,7 +171,7 @@ impl fmt::Display for Report {
         let c = &self.calibration;
         writeln!(
             f,
-            "counter: {} at {:.3} ticks/ns; resolution {} ticks; overhead {} ticks (min), {} (median), subtracted: min",
+            "counter: {} at {:.3} ticks/ns; resolution {} ticks; overhead {} ticks (min), {} (median, subtracted from every figure)",
             c.source,
             c.ticks_per_ns,
             c.resolution.get(),

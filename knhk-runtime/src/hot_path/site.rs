@@ -50,7 +50,7 @@ pub struct Site {
     id: u64,
     /// Index + 1 of this site in every thread's shard table; 0 until first use.
     slot: AtomicUsize,
-    /// Ticks subtracted from each raw reading (the calibrated minimum overhead).
+    /// Ticks subtracted from each raw reading (the calibrated median overhead).
     overhead: AtomicU64,
     /// A reading above this many ticks is over budget: budget + resolution.
     threshold: AtomicU64,
@@ -113,7 +113,7 @@ impl Site {
             return slot;
         }
         let budget = self.meta.budget.ticks(cal).get();
-        self.overhead.store(cal.overhead_min.get(), Relaxed);
+        self.overhead.store(cal.overhead_median.get(), Relaxed);
         self.budget_ticks.store(budget, Relaxed);
         self.threshold
             .store(budget.saturating_add(cal.resolution.get()), Relaxed);
@@ -143,11 +143,11 @@ impl Site {
         };
         let recorded = SHARDS
             .try_with(|table| {
-                if let Ok(table) = table.try_borrow() {
-                    if let Some(Some(shard)) = table.get(slot) {
-                        shard.record(ticks, over, allocations, violations);
-                        return true;
-                    }
+                if let Ok(table) = table.try_borrow()
+                    && let Some(Some(shard)) = table.get(slot)
+                {
+                    shard.record(ticks, over, allocations, violations);
+                    return true;
                 }
                 false
             })

@@ -174,14 +174,17 @@ pub struct BudgetVerdicts {
 impl BudgetVerdicts {
     /// The verdict on the path named `name`.
     pub fn get(&self, name: &str) -> Option<&Verdict> {
-        self.paths.iter().find(|p| p.name == name).map(|p| &p.verdict)
+        self.paths
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.verdict)
     }
 
     /// Paths over budget, or allocating where they must not.
     pub fn failures(&self) -> impl Iterator<Item = &PathVerdict> {
-        self.paths.iter().filter(|p| {
-            matches!(p.verdict, Verdict::Exceeded { .. }) || p.alloc_violations > 0
-        })
+        self.paths
+            .iter()
+            .filter(|p| matches!(p.verdict, Verdict::Exceeded { .. }) || p.alloc_violations > 0)
     }
 
     /// `Err` naming every failure: for a user's CI gate.
@@ -201,7 +204,10 @@ impl BudgetVerdicts {
 fn describe_failure(p: &PathVerdict) -> String {
     let mut text = format!("{} ({}): {}", p.name, p.location, p.verdict);
     if p.alloc_violations > 0 {
-        text.push_str(&format!("; {} allocations on a hot path", p.alloc_violations));
+        text.push_str(&format!(
+            "; {} allocations on a hot path",
+            p.alloc_violations
+        ));
     }
     text
 }
@@ -210,7 +216,13 @@ impl fmt::Display for BudgetVerdicts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "budget verdicts at p{}:", self.policy.percentile)?;
         for p in &self.paths {
-            write!(f, "  {:<40} {:>10}  {}", p.name, p.budget.to_string(), p.verdict)?;
+            write!(
+                f,
+                "  {:<40} {:>10}  {}",
+                p.name,
+                p.budget.to_string(),
+                p.verdict
+            )?;
             if p.alloc_violations > 0 {
                 write!(f, "; {} ALLOCATIONS", p.alloc_violations)?;
             }
