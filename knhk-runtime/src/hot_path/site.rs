@@ -5,13 +5,19 @@
 //! read-modify-write: measured on the development VM, six atomic updates of a shared
 //! cell cost 1.13× a bare fenced counter pair (90 ns per call from two threads), while
 //! thread-owned cells cost 1.03×. Readers sum every thread's shard.
+//!
+//! A probe finds its thread's shard before the first counter read: the first 64 sites
+//! through a thread-local array without a destructor (one load), later ones through a
+//! slower table. When a thread exits, its shards go back to their sites and the next
+//! new thread reuses them, so memory is bounded by the number of threads alive at once
+//! and no count is lost.
 
 use super::histogram::{self, BUCKETS};
 use super::{Budget, PathInfo, PathKind};
 use crate::tick;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// What the attribute knows at compile time; `Site::new` derives the id from it.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +54,7 @@ pub(crate) fn sites() -> impl Iterator<Item = &'static Site> {
 pub struct Site {
     meta: SiteMeta,
     id: u64,
-    /// Index + 1 of this site in every thread's shard table; 0 until first use.
+    /// 1 + this site's index in every thread's shard tables; 0 until first use.
     slot: AtomicUsize,
     /// Ticks subtracted from each raw reading (the calibrated median overhead).
     overhead: AtomicU64,
@@ -62,11 +68,14 @@ pub struct Site {
     suppressed_pending: AtomicU64,
     /// Over-budget events held back since the last reset.
     suppressed_total: AtomicU64,
-    shards: Mutex<Vec<Arc<Shard>>>,
+    /// Every shard this site has had; never freed, since they hold its counts.
+    shards: Mutex<Vec<&'static Shard>>,
+    /// Shards of exited threads, for the next new thread to take over.
+    free: Mutex<Vec<&'static Shard>>,
 }
 
 /// Slots handed out so far; each site takes one on first use.
-static NEXT_SLOT: AtomicUsize = AtomicUsize::new(1);
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
 /// Serialises slot assignment, so a site never takes two.
 static PREPARE: Mutex<()> = Mutex::new(());
 
@@ -84,6 +93,7 @@ impl Site {
             suppressed_pending: AtomicU64::new(0),
             suppressed_total: AtomicU64::new(0),
             shards: Mutex::new(Vec::new()),
+            free: Mutex::new(Vec::new()),
         }
     }
 
@@ -110,7 +120,7 @@ impl Site {
         let _guard = PREPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let slot = self.slot.load(Relaxed);
         if slot != 0 {
-            return slot;
+            return slot - 1;
         }
         let budget = self.meta.budget.ticks(cal).get();
         self.overhead.store(cal.overhead_median.get(), Relaxed);
@@ -119,7 +129,8 @@ impl Site {
             .store(budget.saturating_add(cal.resolution.get()), Relaxed);
         let slot = NEXT_SLOT.fetch_add(1, Relaxed);
         // Release: a thread that sees the slot sees the thresholds stored above.
-        self.slot.store(slot, std::sync::atomic::Ordering::Release);
+        self.slot
+            .store(slot + 1, std::sync::atomic::Ordering::Release);
         slot
     }
 
@@ -127,13 +138,63 @@ impl Site {
     fn slot(&self) -> usize {
         match self.slot.load(std::sync::atomic::Ordering::Acquire) {
             0 => self.prepare(),
-            slot => slot,
+            slot => slot - 1,
         }
+    }
+
+    /// This thread's shard for this site.
+    #[inline(always)]
+    fn shard(&'static self) -> &'static Shard {
+        let slot = self.slot();
+        let cached = if slot < FAST_SLOTS {
+            FAST.with(|fast| fast[slot].get())
+        } else {
+            None
+        };
+        match cached {
+            Some(shard) => shard,
+            None => self.claim(slot),
+        }
+    }
+
+    /// Finds or takes this thread's shard: a free one left by an exited thread, or a
+    /// new one. Once the thread's claims are gone (it is exiting), samples are dropped.
+    #[cold]
+    #[inline(never)]
+    fn claim(&'static self, slot: usize) -> &'static Shard {
+        let claimed = CLAIMS.try_with(|claims| {
+            let mut claims = claims.0.try_borrow_mut().ok()?;
+            if let Some(Some((_, shard))) = claims.get(slot) {
+                return Some(*shard);
+            }
+            let reused = self
+                .free
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            let shard = reused.unwrap_or_else(|| {
+                let shard: &'static Shard = Box::leak(Box::new(Shard::new()));
+                self.shards
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(shard);
+                shard
+            });
+            if claims.len() <= slot {
+                claims.resize(slot + 1, None);
+            }
+            claims[slot] = Some((self, shard));
+            if slot < FAST_SLOTS {
+                FAST.with(|fast| fast[slot].set(Some(shard)));
+            }
+            Some(shard)
+        });
+        claimed.ok().flatten().unwrap_or(&DISCARD)
     }
 
     /// Records one call that took `raw` ticks (overhead included) and made `allocations`.
     #[inline(always)]
-    fn record(&'static self, slot: usize, raw: u64, allocations: u64) {
+    fn record(&self, shard: &Shard, raw: u64, allocations: u64) {
         let ticks = raw.saturating_sub(self.overhead.load(Relaxed));
         let over = ticks > self.threshold.load(Relaxed);
         let violations = if self.meta.kind == PathKind::Hot && !self.meta.allow_alloc {
@@ -141,43 +202,10 @@ impl Site {
         } else {
             0
         };
-        let recorded = SHARDS
-            .try_with(|table| {
-                if let Ok(table) = table.try_borrow()
-                    && let Some(Some(shard)) = table.get(slot)
-                {
-                    shard.record(ticks, over, allocations, violations);
-                    return true;
-                }
-                false
-            })
-            .unwrap_or(true); // thread-locals already destroyed: drop the sample
-        if !recorded {
-            self.record_first(slot, ticks, over, allocations, violations);
-        }
+        shard.record(ticks, over, allocations, violations);
         if over {
             self.over_budget(ticks);
         }
-    }
-
-    /// First call on this thread: make the thread's shard, then record.
-    #[cold]
-    #[inline(never)]
-    fn record_first(&self, slot: usize, ticks: u64, over: bool, allocs: u64, violations: u64) {
-        let shard = Arc::new(Shard::new());
-        shard.record(ticks, over, allocs, violations);
-        let _ = SHARDS.try_with(|table| {
-            if let Ok(mut table) = table.try_borrow_mut() {
-                if table.len() <= slot {
-                    table.resize(slot + 1, None);
-                }
-                table[slot] = Some(Arc::clone(&shard));
-            }
-        });
-        self.shards
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(shard);
     }
 
     /// Emits a `knhk::performance` event, at most one per path per second.
@@ -212,7 +240,6 @@ impl Site {
         let shards = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
         let mut histogram = [0_u64; BUCKETS];
         for shard in shards.iter() {
-            totals.calls += shard.calls.load(Relaxed);
             totals.total += shard.total.load(Relaxed);
             totals.min = totals.min.min(shard.min.load(Relaxed));
             totals.max = totals.max.max(shard.max.load(Relaxed));
@@ -223,6 +250,7 @@ impl Site {
                 *sum += count.load(Relaxed);
             }
         }
+        totals.calls = histogram.iter().sum();
         totals.histogram = histogram
             .iter()
             .enumerate()
@@ -260,9 +288,38 @@ const fn site_id(meta: &SiteMeta) -> u64 {
     fnv1a_64_continue(h, &meta.column.to_le_bytes())
 }
 
+/// Slots with a place in [`FAST`].
+const FAST_SLOTS: usize = 64;
+
 thread_local! {
-    /// This thread's shard for each slot.
-    static SHARDS: RefCell<Vec<Option<Arc<Shard>>>> = const { RefCell::new(Vec::new()) };
+    /// This thread's shards of the first sites, by slot. No destructor, so reading it
+    /// is a plain thread-local load at any point of the thread's life.
+    static FAST: [Cell<Option<&'static Shard>>; FAST_SLOTS] =
+        const { [const { Cell::new(None) }; FAST_SLOTS] };
+    /// Every shard this thread owns, by slot; handed back to the sites on exit.
+    static CLAIMS: Claims = const { Claims(RefCell::new(Vec::new())) };
+}
+
+/// Where samples go when a thread's claims are already gone (a measured call from a
+/// thread-local destructor at exit). Never read.
+static DISCARD: Shard = Shard::new();
+
+struct Claims(RefCell<Vec<Option<(&'static Site, &'static Shard)>>>);
+
+impl Drop for Claims {
+    fn drop(&mut self) {
+        for (slot, claim) in self.0.get_mut().drain(..).enumerate() {
+            if slot < FAST_SLOTS {
+                let _ = FAST.try_with(|fast| fast[slot].set(None));
+            }
+            if let Some((site, shard)) = claim {
+                site.free
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(shard);
+            }
+        }
+    }
 }
 
 /// Sums over every thread, as read by reports.
@@ -284,7 +341,7 @@ pub(crate) struct Totals {
 /// no read-modify-write); other threads read, or zero it on reset.
 #[repr(align(64))]
 struct Shard {
-    calls: AtomicU64,
+    // No call counter: the histogram's sum is the number of calls, one store less.
     total: AtomicU64,
     min: AtomicU64,
     max: AtomicU64,
@@ -297,7 +354,7 @@ struct Shard {
 impl std::fmt::Debug for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shard")
-            .field("calls", &self.calls)
+            .field("total", &self.total)
             .finish_non_exhaustive()
     }
 }
@@ -308,9 +365,8 @@ fn bump(cell: &AtomicU64, by: u64) {
 }
 
 impl Shard {
-    fn new() -> Shard {
+    const fn new() -> Shard {
         Shard {
-            calls: AtomicU64::new(0),
             total: AtomicU64::new(0),
             min: AtomicU64::new(u64::MAX),
             max: AtomicU64::new(0),
@@ -323,7 +379,6 @@ impl Shard {
 
     #[inline(always)]
     fn record(&self, ticks: u64, over: bool, allocations: u64, violations: u64) {
-        bump(&self.calls, 1);
         bump(&self.total, ticks);
         if ticks < self.min.load(Relaxed) {
             self.min.store(ticks, Relaxed);
@@ -343,7 +398,6 @@ impl Shard {
 
     fn reset(&self) {
         for cell in [
-            &self.calls,
             &self.total,
             &self.max,
             &self.over_budget,
@@ -365,7 +419,7 @@ impl Shard {
 #[must_use = "a probe records when dropped; bind it to a local that lives as long as the body"]
 pub struct Probe {
     site: &'static Site,
-    slot: usize,
+    shard: &'static Shard,
     allocations: u64,
     start: u64,
 }
@@ -374,11 +428,11 @@ impl Probe {
     /// Starts timing a call of `site`.
     #[inline(always)]
     pub fn start(site: &'static Site) -> Probe {
-        let slot = site.slot();
+        let shard = site.shard();
         let allocations = crate::alloc::thread_allocations();
         Probe {
             site,
-            slot,
+            shard,
             allocations,
             start: tick::read(),
         }
@@ -391,6 +445,6 @@ impl Drop for Probe {
         let end = tick::read();
         let allocations = crate::alloc::thread_allocations().wrapping_sub(self.allocations);
         self.site
-            .record(self.slot, end.wrapping_sub(self.start), allocations);
+            .record(self.shard, end.wrapping_sub(self.start), allocations);
     }
 }
