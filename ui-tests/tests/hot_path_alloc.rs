@@ -65,14 +65,27 @@ fn the_allocation_check_fires_on_an_allocating_hot_path() {
     // (allocating paths may also be over their 8 ticks; that is a separate finding).
     let verdicts = report.check(&Policy::default());
     let violations = |name: &str| {
-        verdicts.paths.iter().find(|p| p.name == name).unwrap().alloc_violations
+        verdicts
+            .paths
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .alloc_violations
     };
     assert_eq!(violations("alloc.sneaky"), 10);
     assert_eq!(violations("alloc.allowed"), 0);
     let error = verdicts.into_result().unwrap_err();
     assert!(
-        error.failures.iter().any(|f| f.starts_with("alloc.sneaky") && f.contains("10 allocations")),
+        error
+            .failures
+            .iter()
+            .any(|f| f.starts_with("alloc.sneaky") && f.contains("10 allocations")),
         "{error}"
     );
-    assert!(!error.failures.iter().any(|f| f.contains("alloc.allowed") && f.contains("allocations")));
+    assert!(
+        !error
+            .failures
+            .iter()
+            .any(|f| f.contains("alloc.allowed") && f.contains("allocations"))
+    );
 }

@@ -17,7 +17,10 @@ struct Captured {
 
 impl Captured {
     fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -87,10 +90,25 @@ fn an_over_budget_call_emits_one_event_with_the_four_fields() {
     let e = &events[0];
     assert_eq!(e.name, semconv::EVENT_BUDGET_EXCEEDED);
     assert_eq!(e.level, "WARN");
-    assert_eq!(e.field(semconv::CODE_FUNCTION_NAME), Some("events.slow_hot"));
-    let budget: u64 = e.field(semconv::PERFORMANCE_BUDGET_TICKS).unwrap().parse().unwrap();
-    let actual: u64 = e.field(semconv::PERFORMANCE_ACTUAL_TICKS).unwrap().parse().unwrap();
-    let overage: u64 = e.field(semconv::PERFORMANCE_OVERAGE_TICKS).unwrap().parse().unwrap();
+    assert_eq!(
+        e.field(semconv::CODE_FUNCTION_NAME),
+        Some("events.slow_hot")
+    );
+    let budget: u64 = e
+        .field(semconv::PERFORMANCE_BUDGET_TICKS)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let actual: u64 = e
+        .field(semconv::PERFORMANCE_ACTUAL_TICKS)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let overage: u64 = e
+        .field(semconv::PERFORMANCE_OVERAGE_TICKS)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(budget, 1);
     assert!(actual > budget + report().calibration.resolution.get());
     assert_eq!(overage, actual - budget);

@@ -43,7 +43,10 @@ fn registrations_arrive_sorted_with_their_metadata() {
     sorted.sort();
     assert_eq!(names, sorted);
 
-    let mix = paths.iter().find(|p| p.name == "registry.mix").expect("mix registered");
+    let mix = paths
+        .iter()
+        .find(|p| p.name == "registry.mix")
+        .expect("mix registered");
     assert_eq!(mix.kind, PathKind::Hot);
     assert_eq!(mix.budget, Budget::Ticks(8));
     assert!(mix.file.ends_with("hot_path_registry.rs"), "{}", mix.file);
@@ -81,7 +84,11 @@ fn same_named_methods_on_two_types_stay_distinct() {
     assert_eq!(entries.len(), 2);
     assert!(entries.iter().all(|p| p.duplicate_name));
     assert!(report.duplicate_names().contains(&"hot_path_registry::get"));
-    assert!(report.to_string().contains("hot_path_registry::get (ui-tests/tests/hot_path_registry.rs:"));
+    assert!(
+        report
+            .to_string()
+            .contains("hot_path_registry::get (ui-tests/tests/hot_path_registry.rs:")
+    );
 }
 
 #[test]
@@ -122,14 +129,26 @@ fn the_table_names_units_resolution_and_overhead() {
     let report = report();
     let table = report.to_string();
     let cal = report.calibration;
-    assert!(table.contains(&format!("resolution {} ticks", cal.resolution.get())), "{table}");
-    assert!(table.contains(&format!("overhead {} ticks (min)", cal.overhead_min.get())), "{table}");
+    assert!(
+        table.contains(&format!("resolution {} ticks", cal.resolution.get())),
+        "{table}"
+    );
+    assert!(
+        table.contains(&format!("overhead {} ticks (min)", cal.overhead_min.get())),
+        "{table}"
+    );
     assert!(table.contains(cal.source.unit()), "{table}");
-    let row = table.lines().find(|l| l.starts_with("registry.mix ")).expect("a row for mix");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("registry.mix "))
+        .expect("a row for mix");
     assert!(row.contains("hot") && row.contains("8 ticks"), "{row}");
     // No counting allocator in this binary: allocations are unknown, not zero.
     assert!(!report.allocations_counted);
     assert!(row.trim_end().ends_with("n/a"), "{row}");
-    let handler = table.lines().find(|l| l.starts_with("registry.handler ")).unwrap();
+    let handler = table
+        .lines()
+        .find(|l| l.starts_with("registry.handler "))
+        .unwrap();
     assert!(handler.contains("2 µs"), "{handler}");
 }

@@ -27,5 +27,8 @@ fn two_threads_times_100k_calls_lose_no_count() {
     let report = report();
     let stats = &report.path("threads.step").unwrap().stats;
     assert_eq!(stats.calls, 2 * CALLS);
-    assert_eq!(stats.histogram.iter().map(|&(_, _, n)| n).sum::<u64>(), 2 * CALLS);
+    assert_eq!(
+        stats.histogram.iter().map(|&(_, _, n)| n).sum::<u64>(),
+        2 * CALLS
+    );
 }

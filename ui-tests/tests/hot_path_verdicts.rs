@@ -1,8 +1,8 @@
 //! Budget verdicts under an injected calibration are exact.
 
 use knhk_runtime::{
-    Budget, Calibration, PathKind, PathReport, PathStats, Policy, Ticks, Verdict, hot_path,
-    report, warm_path,
+    Budget, Calibration, PathKind, PathReport, PathStats, Policy, Ticks, Verdict, hot_path, report,
+    warm_path,
 };
 use std::hint::black_box;
 
@@ -56,11 +56,17 @@ fn a_budget_below_the_resolution_is_never_shown_met() {
     let p = path(Budget::Ticks(8), PathKind::Hot, 100, 0);
     assert_eq!(
         Policy::default().judge(&p, &VM),
-        Verdict::NotMeasurablePerCall { budget_ticks: 8, resolution_ticks: 26 }
+        Verdict::NotMeasurablePerCall {
+            budget_ticks: 8,
+            resolution_ticks: 26
+        }
     );
     assert_eq!(
         Policy::default().judge(&p, &FINE),
-        Verdict::Met { observed_ticks: 0, budget_ticks: 8 }
+        Verdict::Met {
+            observed_ticks: 0,
+            budget_ticks: 8
+        }
     );
 }
 
@@ -74,11 +80,19 @@ fn met_and_exceeded_follow_the_policy_percentile() {
     p.stats.histogram.push((4_096, 5_119, 2));
     assert_eq!(
         Policy::at_percentile(50.0).judge(&p, &VM),
-        Verdict::Met { observed_ticks: 111, budget_ticks: 120 }
+        Verdict::Met {
+            observed_ticks: 111,
+            budget_ticks: 120
+        }
     );
     assert_eq!(
         Policy::at_percentile(99.0).judge(&p, &VM),
-        Verdict::Exceeded { observed_ticks: 5_000, budget_ticks: 120, over_budget_calls: 2, calls: 100 }
+        Verdict::Exceeded {
+            observed_ticks: 5_000,
+            budget_ticks: 120,
+            over_budget_calls: 2,
+            calls: 100
+        }
     );
 }
 
@@ -86,10 +100,19 @@ fn met_and_exceeded_follow_the_policy_percentile() {
 fn durations_are_judged_in_ticks_of_the_calibration() {
     // 2 µs = 5200 ticks at 2.6 ticks/ns; 2000 at 1 tick/ns.
     let p = path(Budget::Nanos(2_000), PathKind::Warm, 10, 4_000);
-    assert!(matches!(Policy::default().judge(&p, &VM), Verdict::Met { budget_ticks: 5_200, .. }));
+    assert!(matches!(
+        Policy::default().judge(&p, &VM),
+        Verdict::Met {
+            budget_ticks: 5_200,
+            ..
+        }
+    ));
     assert!(matches!(
         Policy::default().judge(&p, &FINE),
-        Verdict::Exceeded { budget_ticks: 2_000, .. }
+        Verdict::Exceeded {
+            budget_ticks: 2_000,
+            ..
+        }
     ));
 }
 
@@ -117,12 +140,24 @@ fn check_budgets_gives_one_verdict_per_path_under_the_policy_calibration() {
     assert_eq!(verdicts.paths.len(), report().paths.len());
     assert_eq!(
         verdicts.get("verdicts.tiny"),
-        Some(&Verdict::NotMeasurablePerCall { budget_ticks: 8, resolution_ticks: 26 })
+        Some(&Verdict::NotMeasurablePerCall {
+            budget_ticks: 8,
+            resolution_ticks: 26
+        })
     );
     // 100 ticks for ten thousand iterations: exceeded on any machine.
-    assert!(matches!(verdicts.get("verdicts.slow"), Some(Verdict::Exceeded { .. })));
+    assert!(matches!(
+        verdicts.get("verdicts.slow"),
+        Some(Verdict::Exceeded { .. })
+    ));
     let error = verdicts.clone().into_result().unwrap_err();
-    assert!(error.failures.iter().any(|f| f.starts_with("verdicts.slow (")), "{error}");
+    assert!(
+        error
+            .failures
+            .iter()
+            .any(|f| f.starts_with("verdicts.slow (")),
+        "{error}"
+    );
     assert!(error.to_string().contains("paths broke their budgets"));
     assert!(verdicts.to_string().contains("not measurable per call"));
 }
