@@ -5,7 +5,8 @@
 //! - `measuring` vs `tracing_instrument`: `#[tracing::instrument]` with a `Registry`
 //!   subscriber (≤ 0.7× its cost, while also timing the call);
 //! - `measuring_2_threads`: two threads recording into one path;
-//! - `estimate_ticks_hash` vs `measure()` of FNV-1a (printed before the benchmarks).
+//! - `estimate_ticks_hash` vs `measure()` of FNV-1a, and `measure()` of workloads of
+//!   known relative cost (printed before the benchmarks).
 //!
 //! Run: `cargo bench -p knhk-runtime --bench hot_path`.
 
@@ -105,12 +106,53 @@ fn estimate_against_measure(_: &mut Criterion) {
     }
 }
 
+/// A dependent chain of `n` steps (a multiply through `black_box`, so the compiler can
+/// neither fold nor reassociate it): its cost is proportional to `n`.
+#[inline(never)]
+fn chain(n: u64, seed: u64) -> u64 {
+    let mut x = seed;
+    for _ in 0..n {
+        x = black_box(x).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (x >> 29);
+    }
+    x
+}
+
+/// `measure()` against workloads of known relative cost: chains of n steps, each call
+/// fed the previous call's result (so calls cannot overlap and the cost is latency),
+/// and the same with independent calls (throughput: short chains overlap).
+fn measure_accuracy(_: &mut Criterion) {
+    println!("measure() of dependent chains of n steps (cost proportional to n):");
+    for (label, chained) in [
+        ("each call fed the last result", true),
+        ("independent calls", false),
+    ] {
+        println!("  {label}:");
+        let mut base = None;
+        for n in [16_u64, 32, 64, 128, 256, 512] {
+            let mut x = 3_u64;
+            let m = measure(20_000, || {
+                let seed = if chained { x } else { black_box(3) };
+                x = chain(black_box(n), seed);
+                x
+            });
+            let base = *base.get_or_insert(m.ticks_per_call);
+            println!(
+                "    n = {n:>3}: {:>8.1} ticks, {:.3} ticks/step, ratio to n = 16: {:>6.3} (expected {:>4.1})",
+                m.ticks_per_call,
+                m.ticks_per_call / n as f64,
+                m.ticks_per_call / base,
+                n as f64 / 16.0
+            );
+        }
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .sample_size(60);
-    targets = estimate_against_measure, per_call
+    targets = estimate_against_measure, measure_accuracy, per_call
 }
 criterion_main!(benches);

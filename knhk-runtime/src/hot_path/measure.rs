@@ -36,6 +36,12 @@ impl Measurement {
 /// Times `f` by running it `iters` times between two counter reads, minus the same
 /// loop empty, over 11 samples; reports the median.
 ///
+/// Calls that do not depend on each other overlap in the processor, so this measures
+/// throughput: a short dependent chain can measure well below its latency. To measure
+/// latency, feed each call the previous call's result (`let mut x = 0; measure(n, ||
+/// { x = f(x); x })`); `cargo bench --bench hot_path` shows both against workloads of
+/// known relative cost.
+///
 /// ```
 /// use std::hint::black_box;
 /// let m = knhk_runtime::measure(10_000, || black_box(3_u64).wrapping_mul(7));

@@ -448,3 +448,62 @@ impl Drop for Probe {
             .record(self.shard, end.wrapping_sub(self.start), allocations);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SITE: Site = Site::new(SiteMeta {
+        name: "site.tests.reuse",
+        kind: PathKind::Hot,
+        budget: Budget::Ticks(8),
+        allow_alloc: false,
+        file: file!(),
+        line: line!(),
+        column: 0,
+    });
+
+    #[test]
+    fn shards_of_exited_threads_are_reused_and_keep_their_counts() {
+        for _ in 0..20 {
+            std::thread::spawn(|| {
+                for _ in 0..10 {
+                    drop(Probe::start(&SITE));
+                }
+            })
+            .join()
+            .unwrap();
+        }
+        assert_eq!(SITE.snapshot().calls, 200);
+        // One thread at a time: every thread took over the shard of the one before.
+        assert_eq!(SITE.shards.lock().unwrap().len(), 1);
+
+        let barrier = std::sync::Barrier::new(3);
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| {
+                    drop(Probe::start(&SITE));
+                    barrier.wait();
+                });
+            }
+        });
+        // Three threads alive at once need three shards, no more.
+        assert_eq!(SITE.shards.lock().unwrap().len(), 3);
+        assert_eq!(SITE.snapshot().calls, 203);
+    }
+
+    #[test]
+    fn ids_differ_by_location_alone() {
+        let meta = |line| SiteMeta {
+            name: "same",
+            kind: PathKind::Hot,
+            budget: Budget::Ticks(1),
+            allow_alloc: false,
+            file: "f.rs",
+            line,
+            column: 1,
+        };
+        assert_ne!(site_id(&meta(1)), site_id(&meta(2)));
+        assert_eq!(site_id(&meta(1)), site_id(&meta(1)));
+    }
+}
