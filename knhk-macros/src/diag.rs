@@ -21,6 +21,11 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    /// An error underlining all of `tokens` (not just their first token).
+    pub(crate) fn spanned(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.first.is_none()
     }

@@ -12,7 +12,7 @@ use super::parse::{Args, Budget, Kind, Measure};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
-use syn::{AttrStyle, Block, ItemFn};
+use syn::{AttrStyle, ItemFn, Stmt};
 
 pub(crate) fn function(args: &Args, function: &ItemFn, original: TokenStream) -> TokenStream {
     match args.measure {
@@ -27,16 +27,17 @@ pub(crate) fn function(args: &Args, function: &ItemFn, original: TokenStream) ->
     }
 }
 
-pub(crate) fn block(args: &Args, body: &Block) -> TokenStream {
+pub(crate) fn block(args: &Args, body: &[Stmt]) -> TokenStream {
     let default_name = quote!(::core::concat!(::core::module_path!(), "::{block}"));
     let site = site(args, default_name);
     let measured = quote!({
         #site
         let __knhk_probe = ::knhk_runtime::__private::Probe::start(&__KNHK_SITE);
-        #body
+        #(#body)*
     });
+    let body = quote!({ #(#body)* });
     match args.measure {
-        Measure::Never => quote!(#body),
+        Measure::Never => body,
         Measure::Always => measured,
         Measure::Auto => quote! {
             ::knhk_runtime::__private::select! { expr { #measured } { #body } }
@@ -57,13 +58,17 @@ fn measured_function(args: &Args, function: &ItemFn) -> TokenStream {
     let ident = sig.ident.unraw().to_string();
     let default_name = quote!(::core::concat!(::core::module_path!(), "::", #ident));
     let site = site(args, default_name);
+    // The body's statements follow the probe directly (not as a nested block, which
+    // `unused_braces` would flag on a one-expression body), so the tail expression is
+    // still the function's value and the probe drops after it is computed.
+    let stmts = &block.stmts;
     quote! {
         #(#outer)*
         #vis #sig {
             #(#inner)*
             #site
             let __knhk_probe = ::knhk_runtime::__private::Probe::start(&__KNHK_SITE);
-            #block
+            #(#stmts)*
         }
     }
 }

@@ -9,7 +9,6 @@ mod parse;
 mod validate;
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
 
 pub(crate) use parse::Kind;
 
@@ -43,8 +42,9 @@ pub(crate) fn block(kind: Kind, input: TokenStream) -> TokenStream {
     if errors.is_empty() {
         expand::block(&args, &body)
     } else {
-        let mut out = body.into_token_stream();
-        out.extend(errors.into_compile_errors());
-        quote::quote!({ #out })
+        // The errors first and the code as its value, so that it still type-checks
+        // where it stands and the user sees only what is wrong with the arguments.
+        let errors = errors.into_compile_errors();
+        quote::quote!({ #errors #(#body)* })
     }
 }

@@ -90,23 +90,25 @@ impl Args {
         let parser = |input: ParseStream<'_>| {
             Punctuated::<_, Token![,]>::parse_terminated_with(input, parse_raw_arg)
         };
-        let raw = match parser.parse2(tokens) {
-            Ok(raw) => raw.into_iter().collect(),
+        match parser.parse2(tokens) {
+            Ok(raw) => Args::from_raw(kind, raw.into_iter().collect(), errors),
             Err(e) => {
+                // Unreadable arguments: that error alone, not a "missing budget" after it.
                 errors.push(e);
-                Vec::new()
+                Args::empty(kind)
             }
-        };
-        Args::from_raw(kind, raw, errors, Span::call_site())
+        }
     }
 
-    /// Reads `args.., statements` from a block macro: arguments are leading
-    /// `key = value,` / `flag,` / `budget,` items, each followed by a comma.
+    /// Reads `args.., statements` from a block macro. Arguments lead, each followed by a
+    /// comma: the budget as a literal, a flag, or `key = value`. A `key = value` with
+    /// one of the known keys also ends the arguments when nothing follows it, so that a
+    /// forgotten comma is not silently read as an assignment in the code.
     pub(crate) fn from_block(
         kind: Kind,
         tokens: TokenStream,
         errors: &mut Errors,
-    ) -> Option<(Args, Block)> {
+    ) -> Option<(Args, Vec<syn::Stmt>)> {
         let parser = |input: ParseStream<'_>| {
             let mut raw = Vec::new();
             loop {
@@ -116,11 +118,20 @@ impl Args {
                     RawArg::Value(expr) => raw.is_empty() && matches!(expr, Expr::Lit(_)),
                     RawArg::Flag(_) | RawArg::KeyValue(..) => true,
                 };
-                if !is_argument || !fork.peek(Token![,]) {
+                let known_key = match &arg {
+                    RawArg::KeyValue(key, _) | RawArg::Flag(key) => {
+                        kind.keys().contains(&key.to_string().as_str())
+                    }
+                    RawArg::Value(_) => raw.is_empty(),
+                };
+                let ends_here = fork.peek(Token![,]) || (fork.is_empty() && known_key);
+                if !is_argument || !ends_here {
                     break;
                 }
                 syn::parse::discouraged::Speculative::advance_to(input, &fork);
-                input.parse::<Token![,]>()?;
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
                 raw.push(arg);
             }
             let stmts = Block::parse_within(input)?;
@@ -128,12 +139,17 @@ impl Args {
         };
         match parser.parse2(tokens) {
             Ok((raw, stmts)) => {
-                let args = Args::from_raw(kind, raw, errors, Span::call_site());
-                let block = Block {
-                    brace_token: Default::default(),
-                    stmts,
-                };
-                Some((args, block))
+                let args = Args::from_raw(kind, raw, errors);
+                if stmts.is_empty() {
+                    errors.at(
+                        Span::call_site(),
+                        format_args!(
+                            "`block::{}!` has nothing to measure; write the code after the arguments: `{{ budget = .., name = \"..\", <code> }}`",
+                            kind.attribute()
+                        ),
+                    );
+                }
+                Some((args, stmts))
             }
             Err(e) => {
                 errors.push(e);
@@ -142,15 +158,22 @@ impl Args {
         }
     }
 
-    fn from_raw(kind: Kind, raw: Vec<RawArg>, errors: &mut Errors, whole: Span) -> Args {
-        let mut args = Args {
+    fn empty(kind: Kind) -> Args {
+        Args {
             kind,
             budget: None,
             name: None,
             allow_alloc: false,
             measure: Measure::Auto,
-        };
+        }
+    }
+
+    fn from_raw(kind: Kind, raw: Vec<RawArg>, errors: &mut Errors) -> Args {
+        let mut args = Args::empty(kind);
         let mut seen: Vec<&'static str> = Vec::new();
+        // Set when an argument was reported; a missing budget is then not reported too,
+        // since the argument in error is most likely the budget.
+        let mut reported = false;
         let attr = kind.attribute();
         for (position, arg) in raw.into_iter().enumerate() {
             match arg {
@@ -159,12 +182,18 @@ impl Args {
                         args.budget = read_budget(kind, &expr, errors);
                     }
                 }
-                RawArg::Value(expr) => errors.at(
-                    expr.span(),
-                    format_args!(
-                        "unexpected value; only the budget may be written without a key, and it comes first: `#[{attr}(8, name = \"..\")]`"
-                    ),
-                ),
+                RawArg::Value(expr) => {
+                    errors.spanned(
+                        &expr,
+                        format_args!(
+                            "the budget comes first when written without a key: `#[{attr}({}, ..)]`, or write `budget = {}`",
+                            quote::ToTokens::to_token_stream(&expr),
+                            quote::ToTokens::to_token_stream(&expr),
+                        ),
+                    );
+                    seen.push(BUDGET);
+                    reported = true;
+                }
                 RawArg::KeyValue(key, value) => match key.to_string().as_str() {
                     BUDGET => {
                         if first_seen(&mut seen, BUDGET, key.span(), errors) {
@@ -181,11 +210,18 @@ impl Args {
                             args.measure = read_measure(&value, errors);
                         }
                     }
-                    ALLOW_ALLOC if kind == Kind::Hot => errors.at(
-                        key.span(),
-                        "`allow_alloc` is a flag and takes no value; write `allow_alloc` alone",
-                    ),
-                    _ => unknown_key(kind, &key, errors),
+                    ALLOW_ALLOC if kind == Kind::Hot => {
+                        errors.at(
+                            key.span(),
+                            "`allow_alloc` is a flag and takes no value; write `allow_alloc` alone",
+                        );
+                        // Meant as allowed: do not also report the allocations it allows.
+                        args.allow_alloc = true;
+                    }
+                    _ => {
+                        unknown_key(kind, &key, errors);
+                        reported = true;
+                    }
                 },
                 RawArg::Flag(flag) => match flag.to_string().as_str() {
                     ALLOW_ALLOC if kind == Kind::Hot => {
@@ -193,24 +229,38 @@ impl Args {
                             args.allow_alloc = true;
                         }
                     }
-                    key @ (BUDGET | NAME | MEASURE) => errors.at(
-                        flag.span(),
-                        format_args!("`{key}` needs a value: `{key} = ..`"),
-                    ),
+                    key @ (BUDGET | NAME | MEASURE) => {
+                        errors.at(
+                            flag.span(),
+                            format_args!("`{key}` needs a value: `{key} = ..`"),
+                        );
+                        seen.push(key_const(key));
+                    }
                     // A lone identifier first is most likely a budget held in a constant.
                     word if position == 0 && did_you_mean(word, kind.keys()).is_none() => {
                         errors.at(flag.span(), budget_not_literal(kind));
                         seen.push(BUDGET);
                     }
-                    _ => unknown_key(kind, &flag, errors),
+                    _ => {
+                        unknown_key(kind, &flag, errors);
+                        reported = true;
+                    }
                 },
             }
         }
-        if args.budget.is_none() && !seen.contains(&BUDGET) {
-            errors.at(whole, missing_budget(kind));
+        if args.budget.is_none() && !seen.contains(&BUDGET) && !reported {
+            errors.at(Span::call_site(), missing_budget(kind));
         }
         args
     }
+}
+
+/// The `'static` constant for a key already known to be one of them.
+fn key_const(key: &str) -> &'static str {
+    [BUDGET, NAME, MEASURE, ALLOW_ALLOC]
+        .into_iter()
+        .find(|k| *k == key)
+        .unwrap_or(BUDGET)
 }
 
 /// Notes `key` as given; reports it and returns false if it was given before.
@@ -291,17 +341,24 @@ fn read_budget(kind: Kind, expr: &Expr, errors: &mut Errors) -> Option<Budget> {
                 lit: Lit::Str(lit), ..
             }),
         ) => {
-            errors.at(
-                lit.span(),
-                format_args!(
-                    "hot-path budget is a number of ticks, like `8`, not a duration; use `#[warm_path(\"{}\")]` for a budget in time",
-                    lit.value()
-                ),
-            );
+            let text = lit.value();
+            let message = if text.trim().parse::<u64>().is_ok() {
+                format!(
+                    "hot-path budget is a number of ticks, not a string; write it without quotes: `{}`",
+                    text.trim()
+                )
+            } else if parse_duration_nanos(&text).is_some() {
+                format!(
+                    "hot-path budget is a number of ticks, like `8`, not a duration; use `#[warm_path(\"{text}\")]` for a budget in time"
+                )
+            } else {
+                "hot-path budget is a number of ticks, like `8`".to_owned()
+            };
+            errors.at(lit.span(), message);
             None
         }
         _ => {
-            errors.at(expr.span(), budget_not_literal(kind));
+            errors.spanned(expr, budget_not_literal(kind));
             None
         }
     }

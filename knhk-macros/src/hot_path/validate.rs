@@ -6,7 +6,7 @@ use crate::diag::Errors;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Block, Item, ItemFn};
+use syn::{Item, ItemFn, Stmt};
 
 /// Parses the item and checks that it is a function the attribute can measure.
 pub(crate) fn function(
@@ -19,8 +19,8 @@ pub(crate) fn function(
     let function = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Fn(function)) => function,
         Ok(Item::Verbatim(tokens)) if is_bodiless_fn(&tokens) => {
-            errors.at(
-                tokens.span(),
+            errors.spanned(
+                &tokens,
                 format_args!(
                     "`#[{attr}]` needs a function body to measure; put it on the function's implementations instead"
                 ),
@@ -57,16 +57,23 @@ pub(crate) fn function(
         );
     }
     if kind == Kind::Hot && !args.allow_alloc {
-        lint_allocations(&function.block, errors);
+        lint_allocations(&function.block.stmts, Context::Attribute, errors);
     }
     Some(function)
 }
 
 /// Checks the body of a block form.
-pub(crate) fn block(kind: Kind, args: &Args, body: &Block, errors: &mut Errors) {
+pub(crate) fn block(kind: Kind, args: &Args, body: &[Stmt], errors: &mut Errors) {
     if kind == Kind::Hot && !args.allow_alloc {
-        lint_allocations(body, errors);
+        lint_allocations(body, Context::Block, errors);
     }
+}
+
+/// Where the checked code was written, for the fix the message suggests.
+#[derive(Clone, Copy)]
+enum Context {
+    Attribute,
+    Block,
 }
 
 fn is_bodiless_fn(tokens: &TokenStream) -> bool {
@@ -95,15 +102,30 @@ fn describe(item: &Item) -> (Span, &'static str) {
     }
 }
 
-/// Constructs that obviously allocate or print, and why each is out of place on a hot path.
+/// Constructs that obviously allocate or print, and what each does.
 const FORBIDDEN_MACROS: &[(&str, &str)] = &[
     ("vec", "allocates a `Vec` on the heap"),
     ("format", "allocates a `String` on the heap"),
-    ("println", "prints to stdout, which locks and may allocate"),
-    ("eprintln", "prints to stderr, which locks and may allocate"),
-    ("print", "prints to stdout, which locks and may allocate"),
-    ("eprint", "prints to stderr, which locks and may allocate"),
-    ("dbg", "prints to stderr, which locks and may allocate"),
+    (
+        "println",
+        "prints to stdout (locking it, and possibly allocating)",
+    ),
+    (
+        "eprintln",
+        "prints to stderr (locking it, and possibly allocating)",
+    ),
+    (
+        "print",
+        "prints to stdout (locking it, and possibly allocating)",
+    ),
+    (
+        "eprint",
+        "prints to stderr (locking it, and possibly allocating)",
+    ),
+    (
+        "dbg",
+        "prints to stderr (locking it, and possibly allocating)",
+    ),
 ];
 const FORBIDDEN_CALLS: &[(&str, &str, &str)] = &[
     ("Box", "new", "allocates on the heap"),
@@ -118,21 +140,32 @@ const FORBIDDEN_METHODS: &[(&str, &str)] = &[
     ("collect", "usually allocates a collection on the heap"),
 ];
 
-fn lint_allocations(body: &Block, errors: &mut Errors) {
-    let mut finder = AllocationFinder { errors };
-    finder.visit_block(body);
+fn lint_allocations(body: &[Stmt], context: Context, errors: &mut Errors) {
+    let mut finder = AllocationFinder { errors, context };
+    for stmt in body {
+        finder.visit_stmt(stmt);
+    }
 }
 
 struct AllocationFinder<'e> {
     errors: &'e mut Errors,
+    context: Context,
 }
 
 impl AllocationFinder<'_> {
-    fn report(&mut self, span: Span, construct: &str, why: &str) {
-        self.errors.at(
-            span,
+    fn report(&mut self, tokens: &dyn quote::ToTokens, construct: &str, what: &str) {
+        let fix = match self.context {
+            Context::Attribute => {
+                "add `allow_alloc` to the attribute: `#[hot_path(.., allow_alloc)]`"
+            }
+            Context::Block => {
+                "add `allow_alloc,` to the arguments: `block::hot_path! { budget = .., allow_alloc, .. }`"
+            }
+        };
+        self.errors.spanned(
+            tokens,
             format_args!(
-                "`{construct}` {why}, which a hot path must not do; move it out of the hot path, or write `allow_alloc` in the attribute if this is intended: `#[hot_path(8, allow_alloc)]`"
+                "`{construct}` {what}, and a hot path must neither allocate nor print; move it out of the hot path, or, if it is intended, {fix}"
             ),
         );
     }
@@ -143,7 +176,7 @@ impl<'ast> Visit<'ast> for AllocationFinder<'_> {
         if let Some(last) = mac.path.segments.last() {
             let name = last.ident.to_string();
             if let Some((_, why)) = FORBIDDEN_MACROS.iter().find(|(m, _)| *m == name) {
-                self.report(mac.path.span(), &format!("{name}!"), why);
+                self.report(&mac.path, &format!("{name}!"), why);
             }
         }
     }
@@ -161,7 +194,7 @@ impl<'ast> Visit<'ast> for AllocationFinder<'_> {
                     .iter()
                     .find(|(t, f, _)| t == ty && f == func)
             {
-                self.report(path.span(), &format!("{ty}::{func}"), why);
+                self.report(path, &format!("{ty}::{func}"), why);
             }
         }
         syn::visit::visit_expr_call(self, call);
@@ -170,7 +203,7 @@ impl<'ast> Visit<'ast> for AllocationFinder<'_> {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         if let Some((_, why)) = FORBIDDEN_METHODS.iter().find(|(m, _)| *m == name) {
-            self.report(call.method.span(), &format!(".{name}()"), why);
+            self.report(&call.method, &format!(".{name}()"), why);
         }
         syn::visit::visit_expr_method_call(self, call);
     }
@@ -186,9 +219,9 @@ mod tests {
     use quote::quote;
 
     fn findings(body: TokenStream) -> usize {
-        let block: Block = syn::parse2(quote!({ #body })).expect("test body parses");
+        let block: syn::Block = syn::parse2(quote!({ #body })).expect("test body parses");
         let mut errors = Errors::default();
-        lint_allocations(&block, &mut errors);
+        lint_allocations(&block.stmts, Context::Attribute, &mut errors);
         errors
             .into_compile_errors()
             .to_string()

@@ -71,7 +71,7 @@ macro_rules! assert_tick_budget {
     ($budget:expr) => {
         const _: () = ::core::assert!(
             ($budget) as u64 <= $crate::MAX_HOT_PATH_TICKS,
-            "tick budget exceeds the maximum hot-path budget of 8 ticks (`MAX_HOT_PATH_TICKS`)",
+            "tick budget exceeds the maximum hot-path budget of 8 ticks (`MAX_HOT_PATH_TICKS`); lower it, or measure the code as a `#[warm_path]`",
         );
     };
 }
