@@ -116,6 +116,10 @@ pub mod block {
     pub use knhk_macros::warm_path_block as warm_path;
 }
 
+/// Whether this build of knhk-runtime has feature `measure`, which measures every path
+/// without a `measure` argument, whatever the debug assertions of its crate.
+pub const MEASURE_FEATURE: bool = cfg!(feature = "measure");
+
 /// Calibrates the tick clock now, so that no measured call pays for it.
 ///
 /// Optional: the first measured call calibrates otherwise (before its own counter
