@@ -45,6 +45,7 @@ pub mod alloc;
 pub mod hash;
 pub mod hot_path;
 pub mod semconv;
+pub mod simd;
 mod telemetry;
 pub mod tick;
 

@@ -1,0 +1,1 @@
+//! Hash values checked by the compiler.

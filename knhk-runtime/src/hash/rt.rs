@@ -1,0 +1,1 @@
+//! XXH3 for runtime use.

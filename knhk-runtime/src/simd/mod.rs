@@ -1,0 +1,1 @@
+//! Batch hashing with runtime CPU dispatch.
