@@ -7,8 +7,10 @@
 //! with the simple checks), `validate` (checks across the model, errors accumulated)
 //! and `expand` (model to tokens, which cannot fail).
 
+mod const_hash;
 mod diag;
 mod hot_path;
+mod static_map;
 
 use proc_macro::TokenStream;
 
@@ -34,4 +36,34 @@ pub fn hot_path_block(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn warm_path_block(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| hot_path::block(hot_path::Kind::Warm, input.into()))
+}
+
+/// A compile-time perfect-hash map; see `knhk_runtime::static_map!`.
+#[proc_macro]
+pub fn static_map(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| static_map::map(input.into()))
+}
+
+/// The proposal's name for `static_map!`.
+#[proc_macro]
+pub fn const_hash_map(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| static_map::map(input.into()))
+}
+
+/// A compile-time perfect-hash set; see `knhk_runtime::static_set!`.
+#[proc_macro]
+pub fn static_set(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| static_map::set(input.into()))
+}
+
+/// A hash computed at compile time; see `knhk_runtime::const_hash!`.
+#[proc_macro]
+pub fn const_hash(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| const_hash::const_hash(input.into()))
+}
+
+/// A hash value checked by the compiler; see `knhk_runtime::hash_proof!`.
+#[proc_macro]
+pub fn hash_proof(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| const_hash::hash_proof(input.into()))
 }
