@@ -46,6 +46,7 @@ pub mod hash;
 pub mod hot_path;
 pub mod semconv;
 pub mod simd;
+pub mod span;
 mod telemetry;
 pub mod tick;
 
@@ -107,6 +108,39 @@ pub use knhk_macros::warm_path;
 /// let y = block::hot_path! { budget = 8, name = "doc.increment", x + 1 };
 /// assert_eq!(y, 42);
 /// ```
+/// A hash computed at compile time: `const_hash!(algorithm, input)`.
+///
+/// Algorithms: `fnv1a` (= `fnv1a_64`), `fnv1a_32`, `fnv1a_128`, `xxh3` (= `xxh3_64`),
+/// `xxh3_128`. The input is any const `&str`, `&[u8]` or `&[u8; N]` expression. Usable in
+/// `const`, `static` and const-generic arguments.
+///
+/// ```
+/// use knhk_runtime::const_hash;
+///
+/// const NAME: &str = "http.server.request";
+/// const H: u64 = const_hash!(fnv1a, NAME);
+/// static X: u128 = const_hash!(xxh3_128, b"bytes");
+/// let h32: u32 = const_hash!(fnv1a_32, "a");
+/// assert_eq!(H, knhk_runtime::hash::fnv1a_64(NAME.as_bytes()));
+/// assert_eq!(h32, 0xe40c292c);
+/// assert_eq!(X, knhk_runtime::hash::xxh3::xxh3_128(b"bytes"));
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::const_hash;
+
+/// A [`hash::HashProof`] that compiles only if the input hashes to the value given:
+/// `hash_proof!(algorithm, input, expected)` for the 64-bit algorithms (`fnv1a`,
+/// `fnv1a_32` widened to 64 bits, `xxh3`).
+///
+/// ```
+/// let proof = knhk_runtime::hash_proof!(fnv1a, "a", 0xaf63dc4c8601ec8c);
+/// assert_eq!(proof.value(), 0xaf63dc4c8601ec8c);
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::hash_proof;
+
 #[cfg(feature = "macros")]
 pub mod block {
     /// `block::hot_path! { budget = 8, name = "..", <statements> }`: `#[hot_path]` for a block.
@@ -135,6 +169,45 @@ pub mod __private {
     pub use crate::hot_path::site::{Probe, Registration, Site, SiteMeta};
     pub use crate::hot_path::{Budget, PathKind};
     pub use inventory;
+
+    /// The bytes of a `const_hash!` input: a `&str`, `&[u8]` or `&[u8; N]`.
+    #[derive(Debug)]
+    pub struct Bytes<T>(T);
+
+    /// The types `const_hash!` hashes.
+    #[diagnostic::on_unimplemented(
+        message = "`const_hash!` hashes a `&str`, `&[u8]` or `&[u8; N]`, not `{Self}`",
+        label = "not a string or byte slice"
+    )]
+    pub trait HashInput {}
+    impl HashInput for &str {}
+    impl HashInput for &[u8] {}
+    impl<const N: usize> HashInput for &[u8; N] {}
+
+    impl<T: HashInput> Bytes<T> {
+        /// Wraps a hash input.
+        pub const fn new(input: T) -> Self {
+            Bytes(input)
+        }
+    }
+    impl<'a> Bytes<&'a str> {
+        /// The UTF-8 bytes.
+        pub const fn get(self) -> &'a [u8] {
+            self.0.as_bytes()
+        }
+    }
+    impl<'a> Bytes<&'a [u8]> {
+        /// The bytes.
+        pub const fn get(self) -> &'a [u8] {
+            self.0
+        }
+    }
+    impl<'a, const N: usize> Bytes<&'a [u8; N]> {
+        /// The bytes.
+        pub const fn get(self) -> &'a [u8] {
+            self.0
+        }
+    }
 
     /// Chooses between the measured and the original code. This definition: the
     /// runtime was built with feature `measure`, so always the measured one.
