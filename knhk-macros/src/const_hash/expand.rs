@@ -24,9 +24,15 @@ pub(crate) fn const_hash(call: &Call) -> TokenStream {
 
 pub(crate) fn hash_proof(call: &Call) -> TokenStream {
     let hash = hash_call(call);
-    let expected = call.expected.as_ref().expect("parsed with an expected value");
+    let expected = call
+        .expected
+        .as_ref()
+        .expect("parsed with an expected value");
     // The failing bound is reported where `__KNHK_ACTUAL` stands: on the expected value.
-    let actual = syn::Ident::new("__KNHK_ACTUAL", Span::mixed_site().located_at(expected.span()));
+    let actual = syn::Ident::new(
+        "__KNHK_ACTUAL",
+        Span::mixed_site().located_at(expected.span()),
+    );
     quote! {
         {
             const #actual: u64 = #hash as u64;

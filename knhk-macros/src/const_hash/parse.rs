@@ -14,15 +14,19 @@ pub(crate) struct Algorithm {
     pub(crate) bits: u32,
 }
 
+const fn algorithm(function: &'static str, bits: u32) -> Algorithm {
+    Algorithm { function, bits }
+}
+
 /// Every name `const_hash!` accepts, with what it calls.
 pub(crate) const ALGORITHMS: &[(&str, Algorithm)] = &[
-    ("fnv1a", Algorithm { function: "fnv1a_64", bits: 64 }),
-    ("fnv1a_32", Algorithm { function: "fnv1a_32", bits: 32 }),
-    ("fnv1a_64", Algorithm { function: "fnv1a_64", bits: 64 }),
-    ("fnv1a_128", Algorithm { function: "fnv1a_128", bits: 128 }),
-    ("xxh3", Algorithm { function: "xxh3::xxh3_64", bits: 64 }),
-    ("xxh3_64", Algorithm { function: "xxh3::xxh3_64", bits: 64 }),
-    ("xxh3_128", Algorithm { function: "xxh3::xxh3_128", bits: 128 }),
+    ("fnv1a", algorithm("fnv1a_64", 64)),
+    ("fnv1a_32", algorithm("fnv1a_32", 32)),
+    ("fnv1a_64", algorithm("fnv1a_64", 64)),
+    ("fnv1a_128", algorithm("fnv1a_128", 128)),
+    ("xxh3", algorithm("xxh3::xxh3_64", 64)),
+    ("xxh3_64", algorithm("xxh3::xxh3_64", 64)),
+    ("xxh3_128", algorithm("xxh3::xxh3_128", 128)),
 ];
 
 pub(crate) struct Call {
@@ -42,18 +46,27 @@ pub(crate) fn parse(tokens: TokenStream, with_expected: bool) -> syn::Result<Cal
         if input.is_empty() {
             return Err(input.error(format!("missing algorithm and input; {usage}")));
         }
-        let ident: Ident = input
-            .parse()
-            .map_err(|e| syn::Error::new(e.span(), format!("expected the algorithm's name first; {usage}")))?;
+        let ident: Ident = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected the algorithm's name first; {usage}"),
+            )
+        })?;
         let algorithm = lookup(&ident)?;
-        input
-            .parse::<Token![,]>()
-            .map_err(|e| syn::Error::new(e.span(), format!("expected `,` and the input after the algorithm; {usage}")))?;
+        input.parse::<Token![,]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected `,` and the input after the algorithm; {usage}"),
+            )
+        })?;
         let hashed: Expr = input.parse()?;
         let expected = if with_expected {
-            input
-                .parse::<Token![,]>()
-                .map_err(|e| syn::Error::new(e.span(), format!("expected `,` and the expected hash after the input; {usage}")))?;
+            input.parse::<Token![,]>().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    format!("expected `,` and the expected hash after the input; {usage}"),
+                )
+            })?;
             let expected: Expr = input.parse()?;
             if algorithm.bits > 64 {
                 return Err(syn::Error::new(
@@ -70,7 +83,9 @@ pub(crate) fn parse(tokens: TokenStream, with_expected: bool) -> syn::Result<Cal
         };
         let _ = input.parse::<Option<Token![,]>>()?;
         if !input.is_empty() {
-            return Err(input.error(format!("unexpected tokens after the last argument; {usage}")));
+            return Err(input.error(format!(
+                "unexpected tokens after the last argument; {usage}"
+            )));
         }
         Ok(Call {
             algorithm,
@@ -94,7 +109,9 @@ fn lookup(ident: &Ident) -> syn::Result<Algorithm> {
         .collect::<Vec<_>>()
         .join(", ");
     let message = match did_you_mean(&name, &names) {
-        Some(guess) => format!("unknown hash algorithm `{name}`; did you mean `{guess}`? The algorithms are {known}"),
+        Some(guess) => format!(
+            "unknown hash algorithm `{name}`; did you mean `{guess}`? The algorithms are {known}"
+        ),
         None => format!("unknown hash algorithm `{name}`; the algorithms are {known}"),
     };
     Err(syn::Error::new(ident.span(), message))

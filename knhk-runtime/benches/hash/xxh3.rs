@@ -1,5 +1,56 @@
-//! See main.rs.
+//! Runtime XXH3 against `xxhash-rust`, which picks its SIMD path at compile time by
+//! `cfg(target_feature)`: built as cargo builds benches here (no `-C target-cpu`), that
+//! is its SSE2 path on x86_64. knhk's runtime picks its backend when it runs.
+//!
+//! - `xxh3/knhk_rt/N` vs `xxh3/xxhash_rust/N`: XXH3-64, N from 16 B to 64 KiB;
+//! - `xxh3/knhk_rt_128/4096` vs `xxh3/xxhash_rust_128/4096`: XXH3-128;
+//! - `xxh3/knhk_const/4096`: the `const fn` called at runtime, for information;
+//! - `xxh3/knhk_<backend>/4096`: each backend the CPU runs, called explicitly, so the
+//!   SSE2 backend can be compared with the peer's SSE2 path like for like.
 
-use criterion::Criterion;
+use criterion::{BenchmarkId, Criterion, Throughput};
+use knhk_runtime::hash::{rt, xxh3};
+use std::hint::black_box;
 
-pub(crate) fn benches(_c: &mut Criterion) {}
+const SIZES: [usize; 6] = [16, 128, 240, 1024, 4096, 64 * 1024];
+
+fn data(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(131) ^ (i >> 7)) as u8)
+        .collect()
+}
+
+pub(crate) fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("xxh3");
+    for len in SIZES {
+        let input = data(len);
+        group.throughput(Throughput::Bytes(len as u64));
+        group.bench_with_input(BenchmarkId::new("knhk_rt", len), &input[..], |b, i| {
+            b.iter(|| rt::xxh3_64(black_box(i)))
+        });
+        group.bench_with_input(BenchmarkId::new("xxhash_rust", len), &input[..], |b, i| {
+            b.iter(|| xxhash_rust::xxh3::xxh3_64(black_box(i)))
+        });
+    }
+
+    let input = data(4096);
+    group.throughput(Throughput::Bytes(4096));
+    group.bench_with_input(BenchmarkId::new("knhk_rt_128", 4096), &input[..], |b, i| {
+        b.iter(|| rt::xxh3_128(black_box(i)))
+    });
+    group.bench_with_input(
+        BenchmarkId::new("xxhash_rust_128", 4096),
+        &input[..],
+        |b, i| b.iter(|| xxhash_rust::xxh3::xxh3_128(black_box(i))),
+    );
+    group.bench_with_input(BenchmarkId::new("knhk_const", 4096), &input[..], |b, i| {
+        b.iter(|| xxh3::xxh3_64(black_box(i)))
+    });
+    for backend in rt::Backend::ALL.iter().filter_map(|b| b.supported()) {
+        let name = format!("knhk_{}", backend.backend().name());
+        group.bench_with_input(BenchmarkId::new(name, 4096), &input[..], |b, i| {
+            b.iter(|| backend.xxh3_64(black_box(i)))
+        });
+    }
+    group.finish();
+}

@@ -19,3 +19,6 @@ pub use fnv::*;
 pub use map::*;
 pub use params::*;
 pub use proof::*;
+pub use xxh3::{
+    xxh3_64, xxh3_64_str, xxh3_64_with_seed, xxh3_128, xxh3_128_str, xxh3_128_with_seed,
+};
