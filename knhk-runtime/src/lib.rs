@@ -96,18 +96,6 @@ pub use knhk_macros::hot_path;
 #[doc(inline)]
 pub use knhk_macros::warm_path;
 
-/// Block forms of the path attributes, for code that is not a function of its own.
-///
-/// A crate cannot export an attribute and a function-like macro under one name, so the
-/// block form of `#[hot_path]` is `block::hot_path!`:
-///
-/// ```
-/// use knhk_runtime::block;
-///
-/// let x = 41_u64;
-/// let y = block::hot_path! { budget = 8, name = "doc.increment", x + 1 };
-/// assert_eq!(y, 42);
-/// ```
 /// A hash computed at compile time: `const_hash!(algorithm, input)`.
 ///
 /// Algorithms: `fnv1a` (= `fnv1a_64`), `fnv1a_32`, `fnv1a_128`, `xxh3` (= `xxh3_64`),
@@ -141,6 +129,84 @@ pub use knhk_macros::const_hash;
 #[doc(inline)]
 pub use knhk_macros::hash_proof;
 
+/// Compile-time perfect-hash maps: `static_map! { [pub] static NAME: StaticMap<K, V> = { key => value, .. }; }`.
+///
+/// Keys are literals of the declared key type: `&'static str` (string literals),
+/// `&'static [u8]` (byte strings), any integer type, `char` or `bool`. Values are any
+/// const expression. The macro hashes the keys and finds a table in which each has a
+/// slot of its own, so a lookup hashes once and compares at most one key, found or
+/// not; the tables are `&'static` data, with no allocation and no initialisation at run
+/// time. Several items, `const` instead of `static`, attributes and docs are allowed. A
+/// duplicate key, a key of the wrong type or a malformed entry is a compile error on
+/// the offending token. See [`hash::StaticMap`] for the lookups.
+///
+/// ```
+/// use knhk_runtime::hash::StaticMap;
+/// use knhk_runtime::static_map;
+///
+/// #[derive(Debug, PartialEq)]
+/// pub enum AttributeType { String, Int }
+///
+/// static_map! {
+///     /// The attributes a span may carry, by name.
+///     pub static SPAN_ATTRIBUTES: StaticMap<&'static str, AttributeType> = {
+///         "http.method" => AttributeType::String,
+///         "http.status_code" => AttributeType::Int,
+///     };
+///     static STATUS_TEXT: StaticMap<u16, &'static str> = { 200 => "OK", 404 => "Not Found" };
+/// }
+///
+/// fn attribute_type(name: &str) -> Option<&'static AttributeType> {
+///     SPAN_ATTRIBUTES.get(name)
+/// }
+///
+/// assert_eq!(attribute_type("http.method"), Some(&AttributeType::String));
+/// assert_eq!(attribute_type("http.url"), None);
+/// assert_eq!(STATUS_TEXT.get(&404), Some(&"Not Found"));
+/// assert_eq!(SPAN_ATTRIBUTES.len(), 2);
+/// let _: &StaticMap<u16, &str> = &STATUS_TEXT;
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::static_map;
+
+/// `static_map!` under the name of the original proposal.
+///
+/// ```
+/// knhk_runtime::const_hash_map! { static M: StaticMap<&'static str, u8> = { "a" => 1 }; }
+/// assert_eq!(M.get("a"), Some(&1));
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::const_hash_map;
+
+/// Compile-time perfect-hash sets: `static_set! { [pub] static NAME: StaticSet<K> = { key, .. }; }`.
+///
+/// The keys and the guarantees are those of [`static_map!`]; see [`hash::StaticSet`].
+///
+/// ```
+/// knhk_runtime::static_set! {
+///     pub static METHODS: StaticSet<&'static str> = { "GET", "POST" };
+/// }
+/// assert!(METHODS.contains("GET"));
+/// assert!(!METHODS.contains("DELETE"));
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::static_set;
+
+/// Block forms of the path attributes, for code that is not a function of its own.
+///
+/// A crate cannot export an attribute and a function-like macro under one name, so the
+/// block form of `#[hot_path]` is `block::hot_path!`:
+///
+/// ```
+/// use knhk_runtime::block;
+///
+/// let x = 41_u64;
+/// let y = block::hot_path! { budget = 8, name = "doc.increment", x + 1 };
+/// assert_eq!(y, 42);
+/// ```
 #[cfg(feature = "macros")]
 pub mod block {
     /// `block::hot_path! { budget = 8, name = "..", <statements> }`: `#[hot_path]` for a block.
@@ -166,6 +232,7 @@ pub fn init() -> &'static Calibration {
 /// What generated code calls. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hash::{StaticMap, StaticSet};
     pub use crate::hot_path::site::{Probe, Registration, Site, SiteMeta};
     pub use crate::hot_path::{Budget, PathKind};
     pub use inventory;

@@ -4,7 +4,7 @@
 //! - `xxh3/*`: runtime XXH3 vs `xxhash-rust` (xxh3.rs);
 //! - `map/*`: perfect-hash lookup vs `phf`, `match`, `HashMap` and a linear scan (map.rs).
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
 
 mod batch;

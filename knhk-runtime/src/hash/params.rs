@@ -71,6 +71,9 @@ mod tests {
         for input in [&b""[..], b"a", b"foobar", &[0xff; 300]] {
             assert_eq!(ConstHash::<Fnv1aParams>::hash(input), fnv1a_64(input));
         }
-        assert_eq!(ConstHash::<Fnv1aParams>::hash_str("foobar"), 0x85944171f73967e8);
+        assert_eq!(
+            ConstHash::<Fnv1aParams>::hash_str("foobar"),
+            0x85944171f73967e8
+        );
     }
 }

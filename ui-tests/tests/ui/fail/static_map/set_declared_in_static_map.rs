@@ -1,0 +1,7 @@
+use knhk_runtime::static_map;
+
+static_map! {
+    static NAMES: StaticSet<&'static str> = { "a" };
+}
+
+fn main() {}
