@@ -15,10 +15,11 @@
 //! [`Backend::supported`] gives any other backend the CPU can run, so that tests and
 //! benchmarks can call each one.
 
+use super::xxh3;
 use super::xxh3::{
     BLOCK_LEN, DEFAULT_SECRET, INIT_ACC, LAST_STRIPE_AT, MERGE_AT, MERGE_HI_AT, MID_LAST_AT,
-    MID_SIZE_MAX, MID_START_AT, P32_1, P32_2, P64_1, P64_2, P64_4, SCRAMBLE_AT, SECRET_LEN,
-    STRIPE_LEN, avalanche, rrmxmx, xxh64_avalanche,
+    MID_SIZE_MAX, MID_START_AT, P32_1, P64_1, P64_2, P64_4, SCRAMBLE_AT, SECRET_LEN, STRIPE_LEN,
+    avalanche,
 };
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -257,18 +258,14 @@ pub fn xxh3_128_with_seed(input: &[u8], seed: u64) -> u128 {
 }
 
 // ---------------------------------------------------------------------------------------
-// Up to 240 bytes: scalar.
+// Up to 240 bytes: scalar. Up to 16 bytes the const functions compile to the same code,
+// so they are called; from 17 bytes on, the const forms (written for few const-eval
+// steps) measured 13x slower at run time at 128 bytes, so these are separate.
 
 /// The little-endian u64 at `at`.
 #[inline(always)]
 fn r64(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
-}
-
-/// The little-endian u32 at `at`.
-#[inline(always)]
-fn r32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
 
 #[inline(always)]
@@ -307,7 +304,7 @@ fn mix32(
 fn hash_64(input: &[u8], seed: u64, kernel: Option<Supported>) -> u64 {
     let len = input.len();
     if len <= 16 {
-        short_64(input, seed)
+        xxh3::short_64(input, seed)
     } else if len <= 128 {
         let mut acc = (len as u64).wrapping_mul(P64_1);
         if len > 32 {
@@ -335,36 +332,6 @@ fn hash_64(input: &[u8], seed: u64, kernel: Option<Supported>) -> u64 {
     }
 }
 
-#[inline(always)]
-fn short_64(input: &[u8], seed: u64) -> u64 {
-    let len = input.len();
-    let s = &DEFAULT_SECRET;
-    if len > 8 {
-        let lo = r64(input, 0) ^ (r64(s, 24) ^ r64(s, 32)).wrapping_add(seed);
-        let hi = r64(input, len - 8) ^ (r64(s, 40) ^ r64(s, 48)).wrapping_sub(seed);
-        let acc = (len as u64)
-            .wrapping_add(lo.swap_bytes())
-            .wrapping_add(hi)
-            .wrapping_add(fold(lo, hi));
-        avalanche(acc)
-    } else if len >= 4 {
-        let seed = seed ^ ((seed as u32).swap_bytes() as u64) << 32;
-        let first = r32(input, 0) as u64;
-        let last = r32(input, len - 4) as u64;
-        let keyed = last.wrapping_add(first << 32) ^ (r64(s, 8) ^ r64(s, 16)).wrapping_sub(seed);
-        rrmxmx(keyed, len as u64)
-    } else if len > 0 {
-        let combined = (input[0] as u32) << 16
-            | (input[len >> 1] as u32) << 24
-            | input[len - 1] as u32
-            | (len as u32) << 8;
-        let flip = ((r32(s, 0) ^ r32(s, 4)) as u64).wrapping_add(seed);
-        xxh64_avalanche(combined as u64 ^ flip)
-    } else {
-        xxh64_avalanche(seed ^ r64(s, 56) ^ r64(s, 64))
-    }
-}
-
 #[inline(never)]
 fn mid_64(input: &[u8], seed: u64) -> u64 {
     let len = input.len();
@@ -385,7 +352,7 @@ fn mid_64(input: &[u8], seed: u64) -> u64 {
 fn hash_128(input: &[u8], seed: u64, kernel: Option<Supported>) -> u128 {
     let len = input.len();
     if len <= 16 {
-        short_128(input, seed)
+        xxh3::short_128(input, seed)
     } else if len <= 128 {
         let mut acc = ((len as u64).wrapping_mul(P64_1), 0);
         if len > 32 {
@@ -407,56 +374,6 @@ fn hash_128(input: &[u8], seed: u64, kernel: Option<Supported>) -> u128 {
             None => long_128_detected(input, seed),
         }
     }
-}
-
-#[inline(always)]
-fn short_128(input: &[u8], seed: u64) -> u128 {
-    let len = input.len();
-    let s = &DEFAULT_SECRET;
-    let (lo, hi) = if len > 8 {
-        let first = r64(input, 0);
-        let last = r64(input, len - 8);
-        let flip_lo = (r64(s, 32) ^ r64(s, 40)).wrapping_sub(seed);
-        let m = (first ^ last ^ flip_lo) as u128 * P64_1 as u128;
-        let last = last ^ (r64(s, 48) ^ r64(s, 56)).wrapping_add(seed);
-        let m_hi = ((m >> 64) as u64)
-            .wrapping_add(last)
-            .wrapping_add((last as u32 as u64).wrapping_mul(P32_2 - 1));
-        let m_lo = (m as u64).wrapping_add(((len - 1) as u64) << 54) ^ m_hi.swap_bytes();
-        let h = m_lo as u128 * P64_2 as u128;
-        let h_hi = ((h >> 64) as u64).wrapping_add(m_hi.wrapping_mul(P64_2));
-        (avalanche(h as u64), avalanche(h_hi))
-    } else if len >= 4 {
-        let seed = seed ^ ((seed as u32).swap_bytes() as u64) << 32;
-        let first = r32(input, 0) as u64;
-        let last = r32(input, len - 4) as u64;
-        let keyed = first.wrapping_add(last << 32) ^ (r64(s, 16) ^ r64(s, 24)).wrapping_add(seed);
-        let m = keyed as u128 * P64_1.wrapping_add((len as u64) << 2) as u128;
-        let mut lo = m as u64;
-        let hi = ((m >> 64) as u64).wrapping_add(lo << 1);
-        lo ^= hi >> 3;
-        lo ^= lo >> 35;
-        lo = lo.wrapping_mul(super::xxh3::RRMXMX_MUL);
-        (lo ^ (lo >> 28), avalanche(hi))
-    } else if len > 0 {
-        let lo = (input[0] as u32) << 16
-            | (input[len >> 1] as u32) << 24
-            | input[len - 1] as u32
-            | (len as u32) << 8;
-        let hi = lo.swap_bytes().rotate_left(13);
-        let flip_lo = ((r32(s, 0) ^ r32(s, 4)) as u64).wrapping_add(seed);
-        let flip_hi = ((r32(s, 8) ^ r32(s, 12)) as u64).wrapping_sub(seed);
-        (
-            xxh64_avalanche(lo as u64 ^ flip_lo),
-            xxh64_avalanche(hi as u64 ^ flip_hi),
-        )
-    } else {
-        (
-            xxh64_avalanche(seed ^ r64(s, 64) ^ r64(s, 72)),
-            xxh64_avalanche(seed ^ r64(s, 80) ^ r64(s, 88)),
-        )
-    };
-    (hi as u128) << 64 | lo as u128
 }
 
 #[inline(always)]

@@ -292,7 +292,8 @@ pub const fn xxh3_128_with_seed(input: &[u8], seed: u64) -> u128 {
 }
 
 /// 0 to 16 bytes, 64-bit result.
-const fn short_64(input: &[u8], seed: u64) -> u64 {
+#[inline(always)]
+pub(super) const fn short_64(input: &[u8], seed: u64) -> u64 {
     let secret = &DEFAULT_SECRET;
     let len = input.len();
     if len > 8 {
@@ -361,7 +362,8 @@ const fn mid_64(input: &[u8], seed: u64) -> u64 {
 }
 
 /// 0 to 16 bytes, 128-bit result.
-const fn short_128(input: &[u8], seed: u64) -> u128 {
+#[inline(always)]
+pub(super) const fn short_128(input: &[u8], seed: u64) -> u128 {
     let secret = &DEFAULT_SECRET;
     let len = input.len();
     if len > 8 {
