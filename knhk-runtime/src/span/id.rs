@@ -1,8 +1,10 @@
-//! Span identifiers.
+//! Span and trace identifiers.
 
 use crate::hash::fnv1a_64;
+use std::cell::Cell;
 use std::fmt;
-use std::num::NonZeroU64;
+use std::num::{NonZeroU64, NonZeroU128};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A span id: 64 bits, never zero (zero is the invalid span id in OpenTelemetry).
 ///
@@ -11,6 +13,7 @@ use std::num::NonZeroU64;
 /// const REQUEST: SpanId = SpanId::from_name("http.server.request");
 /// assert_eq!(REQUEST.get(), knhk_runtime::hash::fnv1a_64(b"http.server.request"));
 /// assert_eq!(SpanId::new(0), None);
+/// assert_ne!(SpanId::next(), SpanId::next());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
@@ -52,7 +55,67 @@ impl SpanId {
             },
         }
     }
+
+    /// A fresh span id, distinct from every other id `next()` returns in this process.
+    ///
+    /// Each thread takes a block of 1024 sequence numbers from one process-wide counter
+    /// (one atomic add per block, so threads do not contend) and hands them out one by
+    /// one, each put through a bijection of `u64` (the SplitMix64 finaliser): distinct sequence
+    /// numbers give distinct ids, which still look random, as OpenTelemetry expects of
+    /// span ids. Sequence numbers start at 1 and `mix(0) == 0`, so no id is 0; the
+    /// counter would have to hand out 2^64 numbers before one repeats. No allocation,
+    /// no lock.
+    ///
+    /// Ids from `next()` are unrelated to [`SpanId::from_name`] ids; do not mix the two
+    /// in one trace if they must not collide.
+    ///
+    /// ```
+    /// use knhk_runtime::span::SpanId;
+    /// let (a, b) = (SpanId::next(), SpanId::next());
+    /// assert_ne!(a, b);
+    /// assert_ne!(a.get(), 0);
+    /// ```
+    #[allow(clippy::should_implement_trait)] // not an iterator: a process-wide source
+    pub fn next() -> SpanId {
+        let sequence = NEXT_IN_BLOCK.with(|block| {
+            let (next, end) = block.get();
+            let (sequence, end) = if next < end {
+                (next, end)
+            } else {
+                let start = NEXT_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed);
+                (start, start.wrapping_add(ID_BLOCK))
+            };
+            block.set((sequence.wrapping_add(1), end));
+            sequence
+        });
+        SpanId::from_hash(mix(sequence))
+    }
 }
+
+/// How many sequence numbers a thread takes from the process-wide counter at a time.
+pub(crate) const ID_BLOCK: u64 = 1024;
+
+/// The next unclaimed block of sequence numbers; 0 is never handed out.
+static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's block: (next sequence number, end of the block). Starts empty.
+    static NEXT_IN_BLOCK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// The bijective 64-bit mixer behind [`SpanId::next`]: the finaliser of SplitMix64.
+///
+/// Each step (`x ^= x >> s` for `s > 0`, multiplication by an odd constant modulo 2^64)
+/// is invertible, so the whole is a bijection of `u64`, and `mix(0) == 0`; the tests
+/// check it against its inverse.
+pub(crate) const fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(MIX_1);
+    x = (x ^ (x >> 27)).wrapping_mul(MIX_2);
+    x ^ (x >> 31)
+}
+
+const MIX_1: u64 = 0xbf58_476d_1ce4_e5b9;
+const MIX_2: u64 = 0x94d0_49bb_1331_11eb;
 
 impl fmt::Debug for SpanId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -66,9 +129,68 @@ impl fmt::Display for SpanId {
     }
 }
 
+/// A trace id: 128 bits, never zero.
+///
+/// The issue asks for `TraceId(u128)`; this is `TraceId(NonZeroU128)`, the way
+/// [`SpanId`] is, because W3C Trace Context and OpenTelemetry define the all-zero trace id
+/// as invalid: a span carrying it would be dropped by every backend. Making it
+/// unrepresentable means a [`Span`](super::Span) or [`SpanContext`](super::SpanContext)
+/// can never hold one, the check happens once where an id enters (`new` returns
+/// `None`), and `Option<TraceId>` costs nothing extra.
+///
+/// ```
+/// use knhk_runtime::span::TraceId;
+/// let id = TraceId::new(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736).unwrap();
+/// assert_eq!(id.to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+/// assert_eq!(TraceId::from_bytes(id.to_bytes()), Some(id));
+/// assert_eq!(TraceId::new(0), None);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(transparent)]
+pub struct TraceId(NonZeroU128);
+
+impl TraceId {
+    /// The trace id `id`, or `None` for the invalid id 0.
+    pub const fn new(id: u128) -> Option<TraceId> {
+        match NonZeroU128::new(id) {
+            Some(id) => Some(TraceId(id)),
+            None => None,
+        }
+    }
+
+    /// The id as a number (never 0).
+    pub const fn get(self) -> u128 {
+        self.0.get()
+    }
+
+    /// The trace id of 16 bytes in W3C order (most significant first), or `None` if all
+    /// are zero.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Option<TraceId> {
+        TraceId::new(u128::from_be_bytes(bytes))
+    }
+
+    /// The 16 bytes in W3C order (most significant first).
+    pub const fn to_bytes(self) -> [u8; 16] {
+        self.get().to_be_bytes()
+    }
+}
+
+impl fmt::Debug for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TraceId({:032x})", self.get())
+    }
+}
+
+impl fmt::Display for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:032x}", self.get())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn from_name_is_fnv1a_64_and_never_zero() {
@@ -78,5 +200,115 @@ mod tests {
         assert_eq!(SpanId::from_hash(7).get(), 7);
         assert_eq!(SpanId::from_name("").get(), crate::hash::FNV1A_64_OFFSET);
         assert_eq!(format!("{ID}"), format!("{:016x}", ID.get()));
+    }
+
+    /// The inverse of an odd `a` modulo 2^64, by Newton's iteration.
+    fn inverse(a: u64) -> u64 {
+        let mut x = a; // correct to 3 bits for odd a
+        for _ in 0..5 {
+            x = x.wrapping_mul(2_u64.wrapping_sub(a.wrapping_mul(x)));
+        }
+        assert_eq!(a.wrapping_mul(x), 1);
+        x
+    }
+
+    fn unmix(y: u64) -> u64 {
+        let x = unshift(y, 31).wrapping_mul(inverse(MIX_2));
+        let x = unshift(x, 27).wrapping_mul(inverse(MIX_1));
+        unshift(x, 30)
+    }
+
+    /// The inverse of `x ^= x >> s` for any `s > 0`.
+    fn unshift(y: u64, s: u32) -> u64 {
+        let mut x = y;
+        for _ in 0..(64 / s + 1) {
+            x = y ^ (x >> s);
+        }
+        x
+    }
+
+    #[test]
+    fn mix_is_a_bijection_with_an_inverse() {
+        // A cheap deterministic stream of inputs, plus the edges.
+        let mut inputs = vec![0, 1, 2, u64::MAX, u64::MAX - 1, 1 << 63, 0xdead_beef];
+        let mut x = 0x0123_4567_89ab_cdef_u64;
+        for _ in 0..100_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            inputs.push(x);
+        }
+        for &x in &inputs {
+            assert_eq!(unmix(mix(x)), x, "unmix(mix({x:#x}))");
+            assert_eq!(mix(unmix(x)), x, "mix(unmix({x:#x}))");
+        }
+        assert_eq!(mix(0), 0);
+        // It mixes: consecutive inputs differ in about half their bits.
+        let flips: u32 = (1..1000_u64)
+            .map(|i| (mix(i) ^ mix(i + 1)).count_ones())
+            .sum();
+        assert!((28_000..36_000).contains(&flips), "{flips}");
+    }
+
+    #[test]
+    fn unmix_helpers_undo_their_steps() {
+        let x = 0xfedc_ba98_7654_3210_u64;
+        assert_eq!(unshift(x ^ (x >> 27), 27), x);
+        assert_eq!(unshift(x ^ (x >> 31), 31), x);
+        assert_eq!(x.wrapping_mul(MIX_1).wrapping_mul(inverse(MIX_1)), x);
+    }
+
+    #[test]
+    fn next_is_distinct_and_non_zero_across_threads() {
+        const THREADS: usize = 8;
+        const PER_THREAD: usize = 20_000; // not a multiple of ID_BLOCK: blocks are left part-used
+        let handles: Vec<_> = (0..THREADS)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    (0..PER_THREAD)
+                        .map(|_| SpanId::next().get())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        for handle in handles {
+            for id in handle.join().unwrap() {
+                assert_ne!(id, 0);
+                assert!(seen.insert(id), "span id {id:016x} handed out twice");
+            }
+        }
+        assert_eq!(seen.len(), THREADS * PER_THREAD);
+        // Each id unmixes to a sequence number that some block handed out.
+        let limit = NEXT_BLOCK.load(Ordering::Relaxed);
+        assert!(seen.iter().all(|&id| (1..limit).contains(&unmix(id))));
+    }
+
+    #[test]
+    fn next_within_a_thread_is_sequential_before_mixing() {
+        let a = unmix(SpanId::next().get());
+        let b = unmix(SpanId::next().get());
+        // Same block unless `a` was its last number.
+        assert!(b == a + 1 || (a + 1) % ID_BLOCK == 1, "{a} then {b}");
+    }
+
+    #[test]
+    fn trace_id_round_trips_and_rejects_zero() {
+        assert_eq!(TraceId::new(0), None);
+        assert_eq!(TraceId::from_bytes([0; 16]), None);
+        let id = TraceId::new(1).unwrap();
+        assert_eq!(id.to_bytes(), {
+            let mut b = [0; 16];
+            b[15] = 1;
+            b
+        });
+        assert_eq!(format!("{id}"), "00000000000000000000000000000001");
+        assert_eq!(
+            format!("{id:?}"),
+            "TraceId(00000000000000000000000000000001)"
+        );
+        assert_eq!(std::mem::size_of::<Option<TraceId>>(), 16);
+        let max = TraceId::new(u128::MAX).unwrap();
+        assert_eq!(max.to_string(), "f".repeat(32));
     }
 }
