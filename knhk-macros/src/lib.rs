@@ -10,6 +10,7 @@
 mod const_hash;
 mod diag;
 mod hot_path;
+mod sealed;
 mod static_map;
 
 use proc_macro::TokenStream;
@@ -60,6 +61,12 @@ pub fn static_set(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn const_hash(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| const_hash::const_hash(input.into()))
+}
+
+/// Seals a trait so only its crate can implement it; see `knhk_runtime::sealed`.
+#[proc_macro_attribute]
+pub fn sealed(args: TokenStream, item: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| sealed::attribute(args.into(), item.into()))
 }
 
 /// A hash value checked by the compiler; see `knhk_runtime::hash_proof!`.

@@ -195,6 +195,54 @@ pub use knhk_macros::const_hash_map;
 #[doc(inline)]
 pub use knhk_macros::static_set;
 
+/// Seals a trait: only the crate that defines it can implement it.
+///
+/// `#[sealed]` on a trait adds a supertrait that lives in a generated `pub(crate)`
+/// module beside the trait, so no other crate can name it, implement it, or therefore
+/// implement the trait; an attempt is a compile error saying the trait is sealed and by
+/// which crate. Inside the crate, implement it with `#[sealed]` on the impl, which adds
+/// the supertrait's impl. Outside the trait's module, name the trait by a path
+/// (`#[sealed] impl crate::shapes::Shape for Circle`), not through a `use`: the seal is
+/// found beside the trait by that path. The attribute takes no arguments.
+///
+/// ```
+/// mod shapes {
+///     use knhk_runtime::sealed;
+///
+///     /// Something with an area.
+///     #[sealed]
+///     pub trait Shape {
+///         /// The area.
+///         fn area(&self) -> f64;
+///     }
+///
+///     pub struct Square(pub f64);
+///
+///     #[sealed]
+///     impl Shape for Square {
+///         fn area(&self) -> f64 {
+///             self.0 * self.0
+///         }
+///     }
+/// }
+///
+/// struct Circle(f64);
+///
+/// #[knhk_runtime::sealed]
+/// impl shapes::Shape for Circle {
+///     fn area(&self) -> f64 {
+///         std::f64::consts::PI * self.0 * self.0
+///     }
+/// }
+///
+/// use shapes::Shape;
+/// assert_eq!(shapes::Square(2.0).area(), 4.0);
+/// assert!(Circle(1.0).area() > 3.14);
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::sealed;
+
 /// Block forms of the path attributes, for code that is not a function of its own.
 ///
 /// A crate cannot export an attribute and a function-like macro under one name, so the

@@ -14,10 +14,14 @@
 //! ```
 
 mod attribute;
+mod buffer;
+mod builder;
 mod id;
 mod record;
 
 pub use attribute::{Attribute, AttributeValue, Attributes, CapacityError};
+pub use buffer::{HotPathTelemetry, SpanBuffer};
+pub use builder::{AttributeOverflow, SpanBuilder, state};
 pub use id::{SpanId, TraceId};
 pub use record::{
     DEFAULT_ATTRIBUTE_CAPACITY, Span, SpanContext, SpanStatus, TraceFlags, Traceparent,
