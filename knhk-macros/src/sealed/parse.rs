@@ -26,8 +26,8 @@ pub(crate) fn args(args: TokenStream, errors: &mut Errors) {
 /// The trait or trait impl, or `None` after recording why it is neither.
 pub(crate) fn item(item: &TokenStream, errors: &mut Errors) -> Option<Sealed> {
     match syn::parse2::<Item>(item.clone()) {
-        Ok(Item::Trait(item)) => {
-            check_not_repeated(&item.attrs, errors);
+        Ok(Item::Trait(mut item)) => {
+            remove_repeated(&mut item.attrs, errors);
             Some(Sealed::Trait(item))
         }
         Ok(Item::Impl(item)) => impl_of_trait(item, errors).map(Sealed::Impl),
@@ -48,7 +48,7 @@ pub(crate) fn item(item: &TokenStream, errors: &mut Errors) -> Option<Sealed> {
     }
 }
 
-fn impl_of_trait(item: ItemImpl, errors: &mut Errors) -> Option<ItemImpl> {
+fn impl_of_trait(mut item: ItemImpl, errors: &mut Errors) -> Option<ItemImpl> {
     let Some((negative, _, _)) = &item.trait_ else {
         errors.spanned(
             {
@@ -66,22 +66,24 @@ fn impl_of_trait(item: ItemImpl, errors: &mut Errors) -> Option<ItemImpl> {
         );
         return None;
     }
-    check_not_repeated(&item.attrs, errors);
+    remove_repeated(&mut item.attrs, errors);
     Some(item)
 }
 
-/// A second `#[sealed]` would generate a second seal with the same name.
-fn check_not_repeated(attrs: &[syn::Attribute], errors: &mut Errors) {
-    for attr in attrs {
-        if attr
+/// A second `#[sealed]` would generate a second seal of the same name: report it and
+/// drop it, so that the user sees this error alone.
+fn remove_repeated(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) {
+    attrs.retain(|attr| {
+        let repeated = attr
             .path()
             .segments
             .last()
-            .is_some_and(|s| s.ident == "sealed")
-        {
+            .is_some_and(|s| s.ident == "sealed");
+        if repeated {
             errors.spanned(attr, "`#[sealed]` is given twice; remove this one");
         }
-    }
+        !repeated
+    });
 }
 
 fn describe(item: &Item) -> (Span, &'static str) {

@@ -45,7 +45,7 @@ pub mod state {
     #[diagnostic::on_unimplemented(
         message = "a span is named once, first: this builder already has a name",
         label = "remove this `.with_name(..)`, or the earlier one",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere; this builder is at `{Self}`"
+        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
     )]
     pub trait CanName {}
     #[sealed]
@@ -56,7 +56,7 @@ pub mod state {
     #[diagnostic::on_unimplemented(
         message = "a span takes its trace id once, right after its name",
         label = "`.with_trace_id(..)` must follow `.with_name(..)` and come once",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere; this builder is at `{Self}`"
+        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
     )]
     pub trait CanSetTraceId {
         #[doc(hidden)]
@@ -76,8 +76,8 @@ pub mod state {
     #[sealed]
     #[diagnostic::on_unimplemented(
         message = "a span needs a trace id before its span id",
-        label = "add `.with_trace_id(..)` before this `.with_span_id(..)`",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere; this builder is at `{Self}`"
+        label = "add `.with_trace_id(..)` before this `.with_span_id(..)`, which comes once",
+        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
     )]
     pub trait CanSetSpanId {
         #[doc(hidden)]
@@ -97,9 +97,9 @@ pub mod state {
     /// States that can build: only [`Ready`].
     #[sealed]
     #[diagnostic::on_unimplemented(
-        message = "a span needs a name, a trace id and a span id before it is built",
-        label = "add the missing `.with_..(..)` calls before this",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere; this builder is at `{Self}`"
+        message = "a span needs a span id before it is built",
+        label = "add `.with_span_id(..)`, after `.with_trace_id(..)`, before this `.build()`",
+        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
     )]
     pub trait CanBuild {
         #[doc(hidden)]
@@ -117,7 +117,7 @@ pub mod state {
     #[diagnostic::on_unimplemented(
         message = "a span needs a name before its attributes",
         label = "add `.with_name(..)` before this `.with_attribute(..)`",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere; this builder is at `{Self}`"
+        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
     )]
     pub trait IsNamed {}
     #[sealed]

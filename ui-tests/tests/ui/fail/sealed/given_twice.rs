@@ -1,0 +1,7 @@
+use knhk_runtime::sealed;
+
+#[sealed]
+#[sealed]
+pub trait Shape {}
+
+fn main() {}

@@ -1,0 +1,20 @@
+// `#[sealed]` on the impl does not help outside the crate that sealed the trait.
+use knhk_runtime::sealed;
+use knhk_runtime::span::{Span, SpanContext, SpanId, SpanStatus, TraceId};
+
+struct MyTelemetry;
+
+#[sealed]
+impl knhk_runtime::span::HotPathTelemetry for MyTelemetry {
+    fn start_span(&mut self, _: &'static str, _: TraceId, _: Option<SpanId>) -> Option<SpanContext> {
+        None
+    }
+    fn end_span(&mut self, _: SpanId, _: SpanStatus) -> bool {
+        false
+    }
+    fn get_span(&self, _: SpanId) -> Option<&Span> {
+        None
+    }
+}
+
+fn main() {}
