@@ -3,7 +3,12 @@ use knhk_runtime::span::{HotPathTelemetry, Span, SpanContext, SpanId, SpanStatus
 struct MyTelemetry;
 
 impl HotPathTelemetry for MyTelemetry {
-    fn start_span(&mut self, _: &'static str, _: TraceId, _: Option<SpanId>) -> Option<SpanContext> {
+    fn start_span(
+        &mut self,
+        _: &'static str,
+        _: TraceId,
+        _: Option<SpanId>,
+    ) -> Option<SpanContext> {
         None
     }
     fn end_span(&mut self, _: SpanId, _: SpanStatus) -> bool {

@@ -6,7 +6,12 @@ struct MyTelemetry;
 
 #[sealed]
 impl knhk_runtime::span::HotPathTelemetry for MyTelemetry {
-    fn start_span(&mut self, _: &'static str, _: TraceId, _: Option<SpanId>) -> Option<SpanContext> {
+    fn start_span(
+        &mut self,
+        _: &'static str,
+        _: TraceId,
+        _: Option<SpanId>,
+    ) -> Option<SpanContext> {
         None
     }
     fn end_span(&mut self, _: SpanId, _: SpanStatus) -> bool {

@@ -41,7 +41,9 @@ fn main() -> Result<(), CapacityError> {
         .with_trace_id(trace)
         .with_span_id(SpanId::next())
         .build();
-    for key in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"] {
+    for key in [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
+    ] {
         wide.set_attribute(key, key)?;
     }
     assert!(wide.set_attribute("q", 0).is_err());
