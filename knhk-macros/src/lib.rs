@@ -7,6 +7,7 @@
 //! with the simple checks), `validate` (checks across the model, errors accumulated)
 //! and `expand` (model to tokens, which cannot fail).
 
+mod builder;
 mod const_hash;
 mod diag;
 mod hot_path;
@@ -73,4 +74,10 @@ pub fn sealed(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn hash_proof(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| const_hash::hash_proof(input.into()))
+}
+
+/// A typestate builder for a struct with named fields; see `knhk_runtime::Builder`.
+#[proc_macro_derive(Builder, attributes(builder))]
+pub fn derive_builder(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| builder::derive(input.into()))
 }

@@ -42,6 +42,7 @@
 //! amortizing over many calls, and the report says which paths are in that case.
 
 pub mod alloc;
+pub mod builder;
 pub mod hash;
 pub mod hot_path;
 pub mod semconv;
@@ -242,6 +243,64 @@ pub use knhk_macros::static_set;
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use knhk_macros::sealed;
+
+/// A typestate builder: `Type::builder()`, one setter per field, and `build()`, which
+/// compiles only once every required field is set.
+///
+/// On a struct with named fields. A field is required unless it is an `Option<T>`
+/// (`None` when not set; setters `x(T)` and `maybe_x(Option<T>)`) or has
+/// `#[builder(default)]` / `#[builder(default = expr)]` (the expression is evaluated
+/// only when the field is not set). Setters go in any order, and each field is set at
+/// most once: a second call does not compile. Options on a field: `default`,
+/// `default = expr`, `into` (the setter takes `impl Into<T>`). On the struct: `into`
+/// (for every field), `start_fn = name` (instead of `builder`), `finish_fn = name`
+/// (instead of `build`), `crate = path` (where a crate that re-exports this derive
+/// keeps knhk-runtime). Generic structs (lifetimes, types, consts, `where` clauses)
+/// and raw identifiers work; field docs become the setters' docs; the builder has the
+/// struct's visibility and is `#[must_use]`.
+///
+/// The builder of `Server` is `ServerBuilder<..>`, with one type parameter per field
+/// holding its state, [`builder::Unset`] (no space) or [`builder::Set<T>`] (the value):
+/// required fields are held by value, so `build()` is a struct literal. Mistakes read
+/// as sentences: a missing field is ``error[E0277]: missing required field `port` `` on
+/// `.build()`, a repeated setter ``error[E0277]: field `port` is already set``.
+///
+/// ```
+/// use knhk_runtime::Builder;
+/// use knhk_runtime::builder::{Set, Unset};
+///
+/// #[derive(Builder)]
+/// pub struct Server {
+///     /// The port to listen on.
+///     port: u16,
+///     #[builder(into)]
+///     host: String,
+///     #[builder(default = 4)]
+///     threads: usize,
+///     /// A name for the logs.
+///     name: Option<String>,
+/// }
+///
+/// // A partly built builder, named by the states of `port`, `host`, `threads`, `name`:
+/// fn with_port(builder: ServerBuilder<Unset, Set<String>>) -> ServerBuilder<Set<u16>, Set<String>> {
+///     builder.port(8080)
+/// }
+///
+/// let server = with_port(Server::builder().host("localhost")).build();
+/// assert_eq!((server.port, server.host.as_str(), server.threads), (8080, "localhost", 4));
+/// assert_eq!(server.name, None);
+/// ```
+///
+/// Leaving out `port` (`Server::builder().host("h").build()`) does not compile:
+///
+/// ```compile_fail,E0277
+/// #[derive(knhk_runtime::Builder)]
+/// struct Server { port: u16, host: String }
+/// let server = Server::builder().host("localhost".into()).build(); // missing required field `port`
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::Builder;
 
 /// Block forms of the path attributes, for code that is not a function of its own.
 ///

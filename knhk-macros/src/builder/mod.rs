@@ -1,0 +1,34 @@
+//! `#[derive(Builder)]`: a typestate builder whose `build()` compiles only once every
+//! required field is set.
+//!
+//! parse: the derive input and its `#[builder(..)]` options -> [`parse::Input`]
+//! (simple checks as each option is read);
+//! validate: the builder's method names must not clash;
+//! expand: the builder, its setters, `build()` and the per-field marker traits.
+
+mod expand;
+mod parse;
+mod validate;
+
+use proc_macro2::TokenStream;
+
+/// `#[derive(Builder)]` on an item.
+pub(crate) fn derive(item: TokenStream) -> TokenStream {
+    let mut errors = crate::diag::Errors::default();
+    let input = match syn::parse2::<syn::DeriveInput>(item) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let model = parse::input(&input, &mut errors);
+    let expandable = model
+        .as_ref()
+        .is_some_and(|model| validate::method_names(model, &mut errors));
+    // A bad option was reported and left out of the model: the builder is still
+    // generated, so that code using it reports nothing more than that option.
+    let mut out = match &model {
+        Some(model) if expandable => expand::builder(model),
+        _ => TokenStream::new(),
+    };
+    out.extend(errors.into_compile_errors());
+    out
+}

@@ -1,0 +1,12 @@
+use knhk_runtime::Builder;
+
+#[derive(Builder)]
+struct Server {
+    #[builder(default = 4)]
+    #[builder(default)]
+    threads: usize,
+}
+
+fn main() {
+    let _ = Server::builder().build();
+}

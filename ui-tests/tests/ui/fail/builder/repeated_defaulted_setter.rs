@@ -1,0 +1,12 @@
+use knhk_runtime::Builder;
+
+#[derive(Builder)]
+struct Server {
+    port: u16,
+    #[builder(default = 4)]
+    threads: usize,
+}
+
+fn main() {
+    let _ = Server::builder().threads(2).port(80).threads(8).build();
+}

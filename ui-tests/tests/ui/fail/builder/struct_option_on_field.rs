@@ -1,0 +1,11 @@
+use knhk_runtime::Builder;
+
+#[derive(Builder)]
+struct Server {
+    #[builder(start_fn = new)]
+    port: u16,
+}
+
+fn main() {
+    let _ = Server::builder().port(80).build();
+}

@@ -1,0 +1,6 @@
+use knhk_runtime::Builder;
+
+#[derive(Builder)]
+struct Marker;
+
+fn main() {}
