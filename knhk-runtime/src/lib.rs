@@ -45,6 +45,7 @@ pub mod alloc;
 pub mod builder;
 pub mod hash;
 pub mod hot_path;
+pub mod lockchain;
 pub mod semconv;
 pub mod simd;
 pub mod span;
