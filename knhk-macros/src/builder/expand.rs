@@ -12,8 +12,8 @@
 
 use super::parse::{Field, FieldKind, Input};
 use super::validate::{finish_fn, setter_names};
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Group, Spacing, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::{GenericParam, Ident, Index, Visibility};
 
@@ -42,6 +42,16 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         .as_ref()
         .map(|_| quote!(::core::marker::PhantomData));
     let layout = Layout::new(n);
+    // In the builder's impl `Self` is the builder: field types and defaults that say
+    // `Self` mean the struct.
+    let self_ty = SelfType {
+        qualified: quote!(<#ident #ty_generics>),
+        ty: quote!(#ident #ty_generics),
+        expr: {
+            let turbofish = ty_generics.as_turbofish();
+            quote!(#ident #turbofish)
+        },
+    };
     let phantom_moved = phantom.as_ref().map(|_| {
         let index = Index::from(layout.chunks());
         quote!(self.#index)
@@ -78,7 +88,7 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         let module = &Ident::new(&module.to_string(), span);
         let (chunk, slot) = layout.position(i);
         let index = quote!(#chunk.#slot);
-        let ty = field.ty;
+        let ty = &self_ty.in_type(field.ty);
 
         let is_unset = format_ident!("{}_is_unset", bare);
         let unset_bound = quote_spanned!(span=> #state: #module::#is_unset);
@@ -136,6 +146,7 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         let param = field.ident;
         match (&field.kind, &maybe_setter) {
             (FieldKind::Optional(inner), Some(maybe)) => {
+                let inner = self_ty.in_type(inner);
                 let (arg, maybe_arg, value) = if into {
                     (
                         quote!(impl ::core::convert::Into<#inner>),
@@ -192,7 +203,7 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         }
 
         // What `build()` requires of the state and how it turns it into the value.
-        let (bound, value) = required_or_slot(field, &rt, module, state, &index);
+        let (bound, value) = required_or_slot(field, ty, &self_ty, &rt, module, state, &index);
         if let FieldKind::Required = field.kind {
             let is_set = format_ident!("{}_is_set", bare);
             let message = format!("missing required field `{field_name}`");
@@ -336,12 +347,13 @@ impl Layout {
 /// `build()`'s bound on the state of `field` and the expression that takes its value.
 fn required_or_slot(
     field: &Field<'_>,
+    ty: &TokenStream,
+    self_ty: &SelfType,
     rt: &TokenStream,
     module: &Ident,
     state: &Ident,
     index: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let ty = field.ty;
     let span = field.ident.span();
     match &field.kind {
         FieldKind::Required => {
@@ -359,10 +371,60 @@ fn required_or_slot(
             quote!(#state: #rt::Slot<#ty>),
             quote!(#rt::Slot::value_or_else(self.#index, ::core::default::Default::default)),
         ),
-        FieldKind::Default(Some(expr)) => (
-            quote!(#state: #rt::Slot<#ty>),
-            quote!(#rt::Slot::value_or_else(self.#index, || #expr)),
-        ),
+        FieldKind::Default(Some(expr)) => {
+            let expr = self_ty.in_expr(expr);
+            (
+                quote!(#state: #rt::Slot<#ty>),
+                quote!(#rt::Slot::value_or_else(self.#index, || #expr)),
+            )
+        }
+    }
+}
+
+/// What `Self` becomes in code moved from the struct into the builder's impl.
+struct SelfType {
+    /// Before `::`: `<Name<..>>`.
+    qualified: TokenStream,
+    /// A type: `Name<..>`.
+    ty: TokenStream,
+    /// An expression, or a type within one: `Name::<..>`.
+    expr: TokenStream,
+}
+
+impl SelfType {
+    fn in_type(&self, tokens: impl ToTokens) -> TokenStream {
+        self.replace(tokens.into_token_stream(), &self.ty)
+    }
+
+    fn in_expr(&self, tokens: impl ToTokens) -> TokenStream {
+        self.replace(tokens.into_token_stream(), &self.expr)
+    }
+
+    fn replace(&self, tokens: TokenStream, bare: &TokenStream) -> TokenStream {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = TokenStream::new();
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Ident(ident) if ident == "Self" => {
+                    let path_follows = matches!(
+                        tokens.get(i + 1),
+                        Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Joint
+                    );
+                    out.extend(if path_follows {
+                        self.qualified.clone()
+                    } else {
+                        bare.clone()
+                    });
+                }
+                TokenTree::Group(group) => {
+                    let mut new = Group::new(group.delimiter(), self.replace(group.stream(), bare));
+                    new.set_span(group.span());
+                    out.extend([TokenTree::Group(new)]);
+                }
+                other => out.extend([other.clone()]),
+            }
+        }
+        out
     }
 }
 
