@@ -3,3 +3,8 @@
 
 pub mod digest;
 pub mod merkle;
+#[cfg(unix)]
+pub mod storage;
+
+#[cfg(unix)]
+pub use storage::{MmapStorage, Record, StorageError};
