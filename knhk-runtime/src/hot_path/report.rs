@@ -164,6 +164,36 @@ impl Report {
     pub fn from_json(json: &str) -> Result<Report, serde_json::Error> {
         serde_json::from_str(json)
     }
+
+    /// Appends the report's JSON ([`Report::to_json`]) to a lockchain as one entry,
+    /// syncs, and returns the entry's receipt: the report is acknowledged when this
+    /// returns.
+    ///
+    /// ```
+    /// use knhk_runtime::Report;
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-seal-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("reports.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// let receipt = knhk_runtime::report().seal(&mut chain)?;
+    /// let sealed = chain.get(receipt.seq).unwrap();
+    /// let back = Report::from_json(std::str::from_utf8(sealed.payload()).unwrap()).unwrap();
+    /// assert_eq!(back.calibration, knhk_runtime::report().calibration);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    #[cfg(unix)]
+    pub fn seal(
+        &self,
+        chain: &mut crate::lockchain::Lockchain,
+    ) -> Result<crate::lockchain::Receipt, crate::lockchain::LockchainError> {
+        let receipt = chain.append(self.to_json().as_bytes())?;
+        chain.sync()?;
+        Ok(receipt)
+    }
 }
 
 impl fmt::Display for Report {

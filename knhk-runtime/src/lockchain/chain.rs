@@ -1,0 +1,1096 @@
+//! The [`Lockchain`]: a memory-mapped, hash-chained, append-only file (FORMAT.md §1).
+
+use super::digest::{Digest, HashAlgorithm};
+use super::error::LockchainError;
+use super::format::{self, HEADER_LEN, Header, RawEntry, ZERO_DIGEST};
+use super::merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
+use memmap2::{Mmap, MmapMut, MmapOptions};
+use std::fmt;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+/// The smallest size the file grows to, and the default initial capacity (64 KiB).
+pub const MIN_GROWTH: u64 = 64 * 1024;
+
+/// How many times `open_read_only` re-reads a header whose hash does not match before
+/// reporting it: a reader can catch the writer's header `pwrite` half done.
+const HEADER_READ_ATTEMPTS: u32 = 5;
+
+/// Proof that an entry was appended: its sequence number and entry hash.
+///
+/// Keep the receipt of the last entry after [`Lockchain::sync`] and check a later copy
+/// of the file with [`Lockchain::verify_against`].
+///
+/// ```
+/// use knhk_runtime::lockchain::{Lockchain, Receipt};
+///
+/// # let dir = std::env::temp_dir().join(format!("knhk-doc-receipt-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let path = dir.join("r.lockchain");
+/// # let _ = std::fs::remove_file(&path);
+/// let mut chain = Lockchain::create(&path)?;
+/// let receipt: Receipt = chain.append(b"x")?;
+/// assert_eq!(receipt.seq, 0);
+/// assert_eq!(chain.get(0).unwrap().hash(), receipt.hash);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Receipt {
+    /// The entry's sequence number (0 for the first).
+    pub seq: u64,
+    /// The entry hash: `H(canonical bytes)`.
+    pub hash: Digest,
+}
+
+/// What [`Lockchain::verify`] checked: the chain's length, last entry and Merkle root.
+///
+/// ```
+/// use knhk_runtime::lockchain::Lockchain;
+///
+/// # let dir = std::env::temp_dir().join(format!("knhk-doc-vh-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let path = dir.join("v.lockchain");
+/// # let _ = std::fs::remove_file(&path);
+/// let mut chain = Lockchain::create(&path)?;
+/// let last = chain.append(b"a")?;
+/// let head = chain.verify()?;
+/// assert_eq!((head.len, head.head), (1, Some(last)));
+/// assert_eq!(head.root, chain.root());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedHead {
+    /// Entries checked.
+    pub len: u64,
+    /// The last of them, `None` for an empty chain.
+    pub head: Option<Receipt>,
+    /// Offset one past the last of them.
+    pub end: u64,
+    /// The Merkle root over them.
+    pub root: Digest,
+}
+
+/// Options of [`Lockchain::create_with`].
+///
+/// ```
+/// use knhk_runtime::lockchain::{CreateOptions, HashAlgorithm};
+///
+/// let options = CreateOptions { hash: HashAlgorithm::Blake3, ..CreateOptions::default() };
+/// assert_eq!(options.initial_capacity, 64 * 1024);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CreateOptions {
+    /// The hash function of every entry hash, leaf and node; SHA-256 by default.
+    pub hash: HashAlgorithm,
+    /// The file's length after `create`, in bytes (at least 128; 64 KiB by default).
+    /// The file grows by doubling (to at least 64 KiB) when an entry does not fit.
+    pub initial_capacity: u64,
+}
+
+impl Default for CreateOptions {
+    fn default() -> Self {
+        CreateOptions {
+            hash: HashAlgorithm::Sha256,
+            initial_capacity: MIN_GROWTH,
+        }
+    }
+}
+
+/// One entry, borrowing its payload from the mapped file.
+///
+/// ```
+/// use knhk_runtime::lockchain::Lockchain;
+///
+/// # let dir = std::env::temp_dir().join(format!("knhk-doc-entry-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let path = dir.join("e.lockchain");
+/// # let _ = std::fs::remove_file(&path);
+/// let mut chain = Lockchain::create(&path)?;
+/// let first = chain.append(b"first")?;
+/// chain.append(b"second")?;
+/// let e = chain.get(1).unwrap();
+/// assert_eq!((e.seq(), e.payload(), e.prev_hash()), (1, &b"second"[..], first.hash));
+/// assert_eq!(e.canonical_bytes().len(), 56 + 6);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    raw: RawEntry<'a>,
+}
+
+impl<'a> Entry<'a> {
+    /// The sequence number: the entry's position, 0 for the first.
+    pub fn seq(&self) -> u64 {
+        self.raw.seq
+    }
+
+    /// When it was appended, in nanoseconds since the Unix epoch (UTC).
+    pub fn timestamp_nanos(&self) -> u64 {
+        self.raw.timestamp
+    }
+
+    /// The entry hash of the entry before it; zeroes for entry 0.
+    pub fn prev_hash(&self) -> Digest {
+        self.raw.prev
+    }
+
+    /// The payload, borrowed from the map.
+    pub fn payload(&self) -> &'a [u8] {
+        self.raw.payload
+    }
+
+    /// The entry hash: `H(canonical bytes)`.
+    pub fn hash(&self) -> Digest {
+        self.raw.hash
+    }
+
+    /// The bytes the entry hash and the Merkle leaf cover: length, reserved, sequence
+    /// number, timestamp, previous hash and payload, as stored.
+    pub fn canonical_bytes(&self) -> &'a [u8] {
+        self.raw.canonical
+    }
+
+    /// Byte offset of the entry in the file.
+    pub fn offset(&self) -> u64 {
+        self.raw.offset
+    }
+
+    /// The entry's receipt: its sequence number and hash.
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            seq: self.raw.seq,
+            hash: self.raw.hash,
+        }
+    }
+}
+
+enum Map {
+    ReadOnly(Mmap),
+    ReadWrite(MmapMut),
+}
+
+impl Map {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Map::ReadOnly(m) => m,
+            Map::ReadWrite(m) => m,
+        }
+    }
+}
+
+/// The committed state, as the header on disk records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Committed {
+    count: u64,
+    len: u64,
+    head: Digest,
+}
+
+/// A hash-chained, append-only log in one memory-mapped file (Unix only).
+///
+/// Every entry carries its sequence number, a timestamp, the previous entry's hash,
+/// a payload and its own hash; a Merkle tree over the entries gives
+/// [`root`](Lockchain::root) and RFC 6962 proofs. The byte layout, the commit protocol
+/// and the recovery rules are in `FORMAT.md` (see [the module docs](super)).
+///
+/// - [`create`](Lockchain::create) / [`open`](Lockchain::open) take the writer lock;
+///   [`open_read_only`](Lockchain::open_read_only) takes none and sees the entries
+///   committed when it opened, however the writer goes on.
+/// - [`append`](Lockchain::append) writes into the map; nothing is durable until
+///   [`sync`](Lockchain::sync) returns, and an entry is *acknowledged* then.
+///   [`len`](Lockchain::len), [`get`](Lockchain::get), [`head`](Lockchain::head) and the
+///   Merkle methods see appended entries at once, synced or not.
+/// - Opening checks the whole committed chain (every hash); [`verify`](Lockchain::verify)
+///   checks it again, and the header on disk.
+///
+/// ```
+/// use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
+///
+/// # let dir = std::env::temp_dir().join(format!("knhk-doc-chain-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("audit.lockchain");
+/// # let _ = std::fs::remove_file(&path);
+/// let mut chain = Lockchain::create(&path)?;
+/// chain.append(b"order 1 accepted")?;
+/// let last = chain.append(b"order 1 filled")?;
+/// chain.sync()?; // both entries are acknowledged now
+/// drop(chain);
+///
+/// let chain = Lockchain::open_read_only(&path)?;
+/// assert_eq!(chain.hash_algorithm(), HashAlgorithm::Sha256);
+/// assert_eq!(chain.len(), 2);
+/// assert_eq!(chain.get(1).unwrap().payload(), b"order 1 filled");
+/// chain.verify_against(&last)?;
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+/// ```
+pub struct Lockchain {
+    path: PathBuf,
+    file: File,
+    map: Map,
+    alg: HashAlgorithm,
+    created: u64,
+    /// Offset of every entry, committed or not.
+    offsets: Vec<u64>,
+    /// Offset one past the last entry, committed or not.
+    end: u64,
+    /// The last entry, committed or not.
+    head: Option<Receipt>,
+    committed: Committed,
+    tree: MerkleTree,
+    discarded_tail: u64,
+}
+
+impl fmt::Debug for Lockchain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lockchain")
+            .field("path", &self.path)
+            .field("hash", &self.alg)
+            .field("read_only", &self.is_read_only())
+            .field("len", &self.len())
+            .field("committed", &self.committed.count)
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_err<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> LockchainError + 'a {
+    move |source| LockchainError::Io {
+        path: path.to_owned(),
+        op,
+        source,
+    }
+}
+
+fn to_usize(n: u64, path: &Path) -> Result<usize, LockchainError> {
+    usize::try_from(n).map_err(|_| LockchainError::Io {
+        path: path.to_owned(),
+        op: "mmap",
+        source: io::Error::other(format!("{n} bytes do not fit in the address space")),
+    })
+}
+
+fn lock(file: &File, path: &Path) -> Result<(), LockchainError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(LockchainError::Locked {
+            path: path.to_owned(),
+        }),
+        Err(TryLockError::Error(e)) => Err(io_err(path, "lock")(e)),
+    }
+}
+
+fn file_len(file: &File, path: &Path) -> Result<u64, LockchainError> {
+    Ok(file.metadata().map_err(io_err(path, "fstat"))?.len())
+}
+
+/// Reads and checks the header with `pread`, up to `attempts` times while its hash does
+/// not match; returns it with the file length it was checked against.
+fn read_header(file: &File, path: &Path, attempts: u32) -> Result<(Header, u64), LockchainError> {
+    let mut attempt = 1;
+    loop {
+        let len = file_len(file, path)?;
+        if len < HEADER_LEN {
+            return Err(LockchainError::TruncatedHeader {
+                path: path.to_owned(),
+                file_len: len,
+            });
+        }
+        let mut bytes = [0u8; 128];
+        file.read_exact_at(&mut bytes, 0)
+            .map_err(io_err(path, "read header"))?;
+        match Header::decode(&bytes, len, path) {
+            Err(LockchainError::HeaderHashMismatch { .. }) if attempt < attempts => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            result => return result.map(|h| (h, len)),
+        }
+    }
+}
+
+impl Lockchain {
+    /// Creates a new, empty chain hashed with SHA-256; fails if `path` exists.
+    ///
+    /// Takes the writer lock, writes the header, extends the file to 64 KiB and syncs
+    /// the file and its directory (FORMAT.md §1.4).
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-create-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("c.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let chain = Lockchain::create(&path)?;
+    /// assert!(chain.is_empty());
+    /// assert!(Lockchain::create(&path).is_err()); // exists
+    /// # drop(chain);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn create(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
+        Lockchain::create_with(path, CreateOptions::default())
+    }
+
+    /// Creates a new, empty chain with a chosen hash function and initial file length.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::{CreateOptions, HashAlgorithm, Lockchain};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-createw-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("b3.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let options = CreateOptions { hash: HashAlgorithm::Blake3, initial_capacity: 4096 };
+    /// let mut chain = Lockchain::create_with(&path, options)?;
+    /// chain.append(&[0; 5000])?; // grows the file
+    /// chain.sync()?;
+    /// drop(chain);
+    /// assert_eq!(Lockchain::open(&path)?.hash_algorithm(), HashAlgorithm::Blake3);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn create_with(
+        path: impl AsRef<Path>,
+        options: CreateOptions,
+    ) -> Result<Lockchain, LockchainError> {
+        let path = path.as_ref();
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(io_err(path, "create"))?;
+        lock(&file, path)?;
+        let header = Header {
+            alg: options.hash,
+            count: 0,
+            committed_len: HEADER_LEN,
+            head: ZERO_DIGEST,
+            created: format::now_nanos(),
+        };
+        file.write_all_at(&header.encode(), 0)
+            .map_err(io_err(path, "write header"))?;
+        let capacity = options.initial_capacity.max(HEADER_LEN);
+        file.set_len(capacity).map_err(io_err(path, "ftruncate"))?;
+        file.sync_all().map_err(io_err(path, "fsync"))?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_err(dir, "fsync directory"))?;
+        let map = map_mut(&file, capacity, path)?;
+        Ok(Lockchain {
+            path: path.to_owned(),
+            file,
+            map: Map::ReadWrite(map),
+            alg: header.alg,
+            created: header.created,
+            offsets: Vec::new(),
+            end: HEADER_LEN,
+            head: None,
+            committed: Committed {
+                count: 0,
+                len: HEADER_LEN,
+                head: ZERO_DIGEST,
+            },
+            tree: MerkleTree::new(header.alg),
+            discarded_tail: 0,
+        })
+    }
+
+    /// Opens a chain to append to: takes the writer lock (or fails at once with
+    /// [`LockchainError::Locked`]), checks the header and every committed entry, and
+    /// discards an unacknowledged tail.
+    ///
+    /// Bytes after the committed length were appended but never acknowledged by a
+    /// `sync()`: they are overwritten with zeroes, counted in
+    /// [`discarded_tail_bytes`](Lockchain::discarded_tail_bytes) and reported as a
+    /// `tracing` warning. Damage inside the committed length is an error.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::{Lockchain, LockchainError};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-open-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("o.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// chain.append(b"acknowledged")?;
+    /// chain.sync()?;
+    /// chain.append(b"never synced")?;
+    /// assert!(matches!(Lockchain::open(&path), Err(LockchainError::Locked { .. })));
+    /// drop(chain); // as if the process died here
+    ///
+    /// let chain = Lockchain::open(&path)?;
+    /// assert_eq!(chain.len(), 1);
+    /// assert!(chain.discarded_tail_bytes() > 0);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
+        let path = path.as_ref();
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io_err(path, "open"))?;
+        lock(&file, path)?;
+        let (header, len) = read_header(&file, path, 1)?;
+        let map = map_mut(&file, len, path)?;
+        let mut chain = Lockchain::load(path, file, &header, Map::ReadWrite(map))?;
+        let Map::ReadWrite(map) = &mut chain.map else {
+            unreachable!("mapped read-write just above");
+        };
+        // `load` checked committed_len <= len.
+        let tail_start = header.committed_len as usize;
+        let tail = &mut map[tail_start..];
+        if let Some(last) = tail.iter().rposition(|&b| b != 0) {
+            tail[..=last].fill(0);
+            map.flush_range(tail_start, last + 1)
+                .map_err(io_err(path, "msync"))?;
+            let discarded = last as u64 + 1;
+            chain.discarded_tail = discarded;
+            tracing::warn!(
+                path = %path.display(),
+                discarded_bytes = discarded,
+                committed_len = header.committed_len,
+                "lockchain: discarded an unacknowledged tail after the committed length"
+            );
+        }
+        Ok(chain)
+    }
+
+    /// Opens a chain to read: takes no lock, never writes, and sees the entries
+    /// committed when it opens (checked, every hash), whatever a writer does meanwhile.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::{Lockchain, LockchainError};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-ro-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("ro.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut writer = Lockchain::create(&path)?;
+    /// writer.append(b"a")?;
+    /// writer.sync()?;
+    /// writer.append(b"b")?; // not synced: not visible to readers
+    /// let mut reader = Lockchain::open_read_only(&path)?;
+    /// assert_eq!(reader.len(), 1);
+    /// assert!(matches!(reader.append(b"c"), Err(LockchainError::ReadOnly { .. })));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(io_err(path, "open"))?;
+        let (header, _) = read_header(&file, path, HEADER_READ_ATTEMPTS)?;
+        let len = to_usize(header.committed_len, path)?;
+        // SAFETY: the map is read-only and covers `[0, committed length)`, which the
+        // writer never modifies (FORMAT.md §1.5) and knhk never shortens; it was checked
+        // to lie inside the file. Another program truncating or rewriting the file
+        // breaks that contract, as it would for any reader.
+        let map =
+            unsafe { MmapOptions::new().len(len).map(&file) }.map_err(io_err(path, "mmap"))?;
+        Lockchain::load(path, file, &header, Map::ReadOnly(map))
+    }
+
+    /// Checks the committed entries of `map` (the file from offset 0, at least up to the
+    /// committed length) against `header` and builds the in-memory state around it.
+    fn load(
+        path: &Path,
+        file: File,
+        header: &Header,
+        map: Map,
+    ) -> Result<Lockchain, LockchainError> {
+        let bytes = map.bytes();
+        let committed = bytes
+            .get(..to_usize(header.committed_len, path)?)
+            .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
+                path: path.to_owned(),
+                committed_len: header.committed_len,
+                file_len: bytes.len() as u64,
+            })?;
+        // The header's count is not trusted for the allocation: every entry takes at
+        // least 88 bytes.
+        let bound = (header.committed_len - HEADER_LEN) / format::ENTRY_OVERHEAD;
+        let capacity = to_usize(header.count.min(bound), path)?;
+        let mut offsets = Vec::with_capacity(capacity);
+        let mut tree = MerkleTree::with_capacity(header.alg, capacity);
+        let walked = format::walk(committed, header.alg, true, |e| {
+            offsets.push(e.offset);
+            tree.push(header.alg.leaf_hash(e.canonical));
+        })
+        .map_err(|(seq, offset, fault)| LockchainError::Corrupt {
+            path: path.to_owned(),
+            seq,
+            offset,
+            fault,
+        })?;
+        check_walk_end(path, header, walked.count, walked.head)?;
+        Ok(Lockchain {
+            path: path.to_owned(),
+            file,
+            map,
+            alg: header.alg,
+            created: header.created,
+            offsets,
+            end: header.committed_len,
+            head: walked.count.checked_sub(1).map(|seq| Receipt {
+                seq,
+                hash: walked.head,
+            }),
+            committed: Committed {
+                count: walked.count,
+                len: header.committed_len,
+                head: walked.head,
+            },
+            tree,
+            discarded_tail: 0,
+        })
+    }
+
+    /// Appends an entry and returns its receipt; durable once [`sync`](Lockchain::sync)
+    /// returns.
+    ///
+    /// Errors: [`LockchainError::ReadOnly`] on a chain opened read-only,
+    /// [`LockchainError::PayloadTooLarge`] above 2^32 - 1 bytes, an I/O error when the
+    /// file cannot grow.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-append-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("a.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// let r = chain.append(b"")?; // empty payloads are entries too
+    /// assert_eq!((r.seq, chain.len()), (0, 1));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn append(&mut self, payload: &[u8]) -> Result<Receipt, LockchainError> {
+        let size = self.check_payload(payload)?;
+        self.reserve(self.end.saturating_add(size))?;
+        Ok(self.write_reserved(payload))
+    }
+
+    /// Appends several entries, growing the file at most once; returns the last receipt
+    /// (`None` for an empty batch). All or nothing: a payload that is too large fails
+    /// the batch before anything is written.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-batch-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("b.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// let last = chain.append_batch(&[&b"a"[..], b"b", b"c"])?.unwrap();
+    /// assert_eq!(last.seq, 2);
+    /// assert_eq!(chain.append_batch::<&[u8]>(&[])?, None);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn append_batch<P: AsRef<[u8]>>(
+        &mut self,
+        payloads: &[P],
+    ) -> Result<Option<Receipt>, LockchainError> {
+        let mut total = 0u64;
+        for p in payloads {
+            total = total.saturating_add(self.check_payload(p.as_ref())?);
+        }
+        self.reserve(self.end.saturating_add(total))?;
+        let mut last = None;
+        for p in payloads {
+            last = Some(self.write_reserved(p.as_ref()));
+        }
+        Ok(last)
+    }
+
+    /// The size of an entry holding `payload`, or why it cannot be appended.
+    fn check_payload(&self, payload: &[u8]) -> Result<u64, LockchainError> {
+        if self.is_read_only() {
+            return Err(LockchainError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        let len = payload.len();
+        let n = u32::try_from(len).map_err(|_| LockchainError::PayloadTooLarge { len })?;
+        Ok(format::entry_size(n))
+    }
+
+    /// Writes an entry that [`check_payload`](Self::check_payload) accepted into room
+    /// that [`reserve`](Self::reserve) made.
+    fn write_reserved(&mut self, payload: &[u8]) -> Receipt {
+        let Map::ReadWrite(map) = &mut self.map else {
+            unreachable!("check_payload rejects read-only chains");
+        };
+        // `check_payload` checked that the length fits in u32; `reserve` made room.
+        let size = format::entry_size(payload.len() as u32);
+        let (start, stop) = (self.end as usize, (self.end + size) as usize);
+        let seq = self.offsets.len() as u64;
+        let prev = self.head.map_or(ZERO_DIGEST, |r| r.hash);
+        let (hash, leaf) = format::write_entry(
+            &mut map[start..stop],
+            self.alg,
+            seq,
+            format::now_nanos(),
+            &prev,
+            payload,
+        );
+        self.tree.push(leaf);
+        self.offsets.push(self.end);
+        self.end += size;
+        let receipt = Receipt { seq, hash };
+        self.head = Some(receipt);
+        receipt
+    }
+
+    /// Makes the map at least `needed` bytes long, doubling the file (to at least 64 KiB).
+    fn reserve(&mut self, needed: u64) -> Result<(), LockchainError> {
+        let current = self.map.bytes().len() as u64;
+        if needed <= current {
+            return Ok(());
+        }
+        let mut new_len = current.saturating_mul(2).max(MIN_GROWTH);
+        while new_len < needed {
+            new_len = new_len.saturating_mul(2);
+        }
+        self.file
+            .set_len(new_len)
+            .map_err(io_err(&self.path, "ftruncate"))?;
+        // The old map's dirty pages stay in the page cache; `sync` flushes the range
+        // through the new map, which covers the same pages.
+        self.map = Map::ReadWrite(map_mut(&self.file, new_len, &self.path)?);
+        Ok(())
+    }
+
+    /// Makes every appended entry durable and acknowledged: `msync` of the new bytes,
+    /// one `pwrite` of the header with the new committed length, `fdatasync`
+    /// (FORMAT.md §1.4). [`LockchainError::ReadOnly`] on a read-only chain.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-sync-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("s.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// chain.append(b"x")?;
+    /// assert_eq!(chain.committed_len(), 0);
+    /// chain.sync()?;
+    /// assert_eq!(chain.committed_len(), 1);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn sync(&mut self) -> Result<(), LockchainError> {
+        let Map::ReadWrite(map) = &self.map else {
+            return Err(LockchainError::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        if self.end == self.committed.len {
+            return Ok(());
+        }
+        let start = self.committed.len as usize;
+        map.flush_range(start, self.end as usize - start)
+            .map_err(io_err(&self.path, "msync"))?;
+        let committed = Committed {
+            count: self.offsets.len() as u64,
+            len: self.end,
+            head: self.head.map_or(ZERO_DIGEST, |r| r.hash),
+        };
+        let header = self.header_for(committed);
+        self.file
+            .write_all_at(&header.encode(), 0)
+            .map_err(io_err(&self.path, "write header"))?;
+        self.file
+            .sync_data()
+            .map_err(io_err(&self.path, "fdatasync"))?;
+        self.committed = committed;
+        Ok(())
+    }
+
+    fn header_for(&self, c: Committed) -> Header {
+        Header {
+            alg: self.alg,
+            count: c.count,
+            committed_len: c.len,
+            head: c.head,
+            created: self.created,
+        }
+    }
+
+    /// The entry with sequence number `seq`, its payload borrowed from the map.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-get-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("g.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// chain.append(b"a")?;
+    /// assert_eq!(chain.get(0).map(|e| e.payload()), Some(&b"a"[..]));
+    /// assert!(chain.get(1).is_none());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn get(&self, seq: u64) -> Option<Entry<'_>> {
+        let offset = *self.offsets.get(usize::try_from(seq).ok()?)?;
+        // The bytes were checked when they were opened or written; `read_entry` still
+        // checks bounds, so a file changed behind the map gives `None`, not a panic.
+        let region = self.map.bytes().get(..usize::try_from(self.end).ok()?)?;
+        format::read_entry(region, offset).map(|raw| Entry { raw })
+    }
+
+    /// Every entry in order, committed or not.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-iter-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("i.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// chain.append_batch(&[&b"a"[..], b"b"])?;
+    /// let payloads: Vec<&[u8]> = chain.iter().map(|e| e.payload()).collect();
+    /// assert_eq!(payloads, [&b"a"[..], b"b"]);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            chain: self,
+            next: 0,
+        }
+    }
+
+    /// The receipt of the last entry (committed or not), `None` when empty.
+    pub fn head(&self) -> Option<Receipt> {
+        self.head
+    }
+
+    /// Entries in the chain, committed or not.
+    pub fn len(&self) -> u64 {
+        self.offsets.len() as u64
+    }
+
+    /// Whether the chain has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.offsets.is_empty()
+    }
+
+    /// Entries acknowledged by the last `sync()` (or found committed on open).
+    pub fn committed_len(&self) -> u64 {
+        self.committed.count
+    }
+
+    /// Bytes of unacknowledged tail that [`open`](Lockchain::open) overwrote with
+    /// zeroes (counted up to the last non-zero byte); 0 otherwise.
+    pub fn discarded_tail_bytes(&self) -> u64 {
+        self.discarded_tail
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The hash function recorded in the header.
+    pub fn hash_algorithm(&self) -> HashAlgorithm {
+        self.alg
+    }
+
+    /// When the chain was created, in nanoseconds since the Unix epoch.
+    pub fn created_nanos(&self) -> u64 {
+        self.created
+    }
+
+    /// Whether the chain was opened with [`open_read_only`](Lockchain::open_read_only).
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.map, Map::ReadOnly(_))
+    }
+
+    /// Re-reads the header from the file and re-hashes every entry this handle holds,
+    /// naming the first bad sequence number and why.
+    ///
+    /// On a writer the header on disk must be exactly the one the last `sync()` wrote
+    /// (or `open` read); on a reader it must still be valid, of the same chain and not
+    /// behind what the reader saw. The entries are walked from the start: sequence
+    /// numbers, lengths, padding, links and hashes; the committed prefix must end where
+    /// the header says with the header's count and head hash.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-verify-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("v.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// chain.append_batch(&[&b"a"[..], b"b"])?;
+    /// chain.sync()?;
+    /// assert_eq!(chain.verify()?.len, 2);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn verify(&self) -> Result<VerifiedHead, LockchainError> {
+        let attempts = if self.is_read_only() {
+            HEADER_READ_ATTEMPTS
+        } else {
+            1
+        };
+        let (on_disk, _) = read_header(&self.file, &self.path, attempts)?;
+        self.check_header_on_disk(&on_disk)?;
+        let region = self
+            .map
+            .bytes()
+            .get(..to_usize(self.end, &self.path)?)
+            .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
+                path: self.path.clone(),
+                committed_len: self.end,
+                file_len: self.map.bytes().len() as u64,
+            })?;
+        let c = self.committed;
+        let mut committed_end = (c.count == 0).then_some((HEADER_LEN, ZERO_DIGEST));
+        let mut offsets_differ = None;
+        let walked = format::walk(region, self.alg, true, |e| {
+            if e.seq + 1 == c.count {
+                committed_end = Some((e.end, e.hash));
+            }
+            if offsets_differ.is_none() && self.offsets.get(e.seq as usize) != Some(&e.offset) {
+                offsets_differ = Some(e.seq);
+            }
+        })
+        .map_err(|(seq, offset, fault)| LockchainError::Corrupt {
+            path: self.path.clone(),
+            seq,
+            offset,
+            fault,
+        })?;
+        let header = self.header_for(c);
+        match committed_end {
+            Some((end, head)) if end == c.len => {
+                check_walk_end(&self.path, &header, c.count, head)?;
+            }
+            _ => {
+                return Err(LockchainError::HeaderChanged {
+                    path: self.path.clone(),
+                    what: format!(
+                        "the entries no longer end at the committed length {} after {} entries",
+                        c.len, c.count
+                    ),
+                });
+            }
+        }
+        if walked.count != self.len() || offsets_differ.is_some() {
+            return Err(LockchainError::CountMismatch {
+                path: self.path.clone(),
+                header: self.len(),
+                found: walked.count,
+            });
+        }
+        Ok(VerifiedHead {
+            len: walked.count,
+            head: walked.count.checked_sub(1).map(|seq| Receipt {
+                seq,
+                hash: walked.head,
+            }),
+            end: self.end,
+            root: self.tree.root(),
+        })
+    }
+
+    fn check_header_on_disk(&self, on_disk: &Header) -> Result<(), LockchainError> {
+        let mine = self.header_for(self.committed);
+        let changed = |what: String| {
+            Err(LockchainError::HeaderChanged {
+                path: self.path.clone(),
+                what,
+            })
+        };
+        if on_disk.alg != mine.alg || on_disk.created != mine.created {
+            return changed(format!(
+                "hash algorithm {} created at {} ns, expected {} created at {} ns",
+                on_disk.alg, on_disk.created, mine.alg, mine.created
+            ));
+        }
+        let behind = on_disk.count < mine.count || on_disk.committed_len < mine.committed_len;
+        let moved = *on_disk != mine;
+        if behind || (moved && !self.is_read_only()) {
+            return changed(format!(
+                "{} committed entries ending at byte {}, expected {} ending at byte {}",
+                on_disk.count, on_disk.committed_len, mine.count, mine.committed_len
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`verify`](Lockchain::verify), then checks that the chain still holds the entry
+    /// of a receipt saved earlier, with the same hash: entries removed from the end
+    /// give [`LockchainError::Truncated`].
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-va-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("va.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// let saved = chain.append(b"a")?;
+    /// chain.append(b"b")?;
+    /// chain.verify_against(&saved)?;
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn verify_against(&self, receipt: &Receipt) -> Result<VerifiedHead, LockchainError> {
+        let head = self.verify()?;
+        if receipt.seq >= head.len {
+            return Err(LockchainError::Truncated {
+                path: self.path.clone(),
+                receipt_seq: receipt.seq,
+                len: head.len,
+            });
+        }
+        let found = self.get(receipt.seq).map_or(ZERO_DIGEST, |e| e.hash());
+        if found != receipt.hash {
+            return Err(LockchainError::ReceiptMismatch {
+                path: self.path.clone(),
+                seq: receipt.seq,
+                expected: receipt.hash,
+                found,
+            });
+        }
+        Ok(head)
+    }
+
+    /// The Merkle root (RFC 6962 `MTH`) over every entry; `H()` when empty.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    /// use knhk_runtime::lockchain::merkle::verify_inclusion;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-root-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("m.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// for i in 0..5u8 {
+    ///     chain.append(&[i])?;
+    /// }
+    /// let root = chain.root();
+    /// let proof = chain.inclusion_proof(3)?;
+    /// let alg = chain.hash_algorithm();
+    /// let leaf = alg.leaf_hash(chain.get(3).unwrap().canonical_bytes());
+    /// verify_inclusion(alg, &root, 5, 3, &leaf, &proof)?;
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn root(&self) -> Digest {
+        self.tree.root()
+    }
+
+    /// The Merkle root over the first `size` entries.
+    pub fn root_at(&self, size: u64) -> Result<Digest, ProofError> {
+        self.tree.root_at(size)
+    }
+
+    /// The RFC 6962 inclusion proof of entry `seq` in the tree of every entry.
+    pub fn inclusion_proof(&self, seq: u64) -> Result<InclusionProof, ProofError> {
+        self.tree.inclusion_proof(seq)
+    }
+
+    /// The RFC 6962 consistency proof from the first `old_size` entries to the first
+    /// `new_size`.
+    pub fn consistency_proof(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<ConsistencyProof, ProofError> {
+        self.tree.consistency_proof(old_size, new_size)
+    }
+
+    /// The Merkle tree over the entries, for proofs at other sizes.
+    pub fn merkle_tree(&self) -> &MerkleTree {
+        &self.tree
+    }
+}
+
+/// Checks the end of a walk over the committed entries against the header.
+fn check_walk_end(
+    path: &Path,
+    header: &Header,
+    count: u64,
+    head: Digest,
+) -> Result<(), LockchainError> {
+    if count != header.count {
+        return Err(LockchainError::CountMismatch {
+            path: path.to_owned(),
+            header: header.count,
+            found: count,
+        });
+    }
+    if head != header.head {
+        return Err(LockchainError::HeadMismatch {
+            path: path.to_owned(),
+            header: header.head,
+            found: head,
+        });
+    }
+    Ok(())
+}
+
+fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, LockchainError> {
+    let len = to_usize(len, path)?;
+    // SAFETY: the file is open read-write and locked by this handle (the writer lock),
+    // so no other knhk handle writes it; the map covers `[0, len)`, which lies inside
+    // the file (just measured or just extended), and knhk never shortens a file.
+    unsafe { MmapOptions::new().len(len).map_mut(file) }.map_err(io_err(path, "mmap"))
+}
+
+/// Iterator over a chain's entries, from [`Lockchain::iter`].
+#[derive(Debug)]
+pub struct Iter<'a> {
+    chain: &'a Lockchain,
+    next: u64,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Entry<'a>;
+
+    fn next(&mut self) -> Option<Entry<'a>> {
+        let e = self.chain.get(self.next)?;
+        self.next += 1;
+        Some(e)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.chain.len().saturating_sub(self.next) as usize;
+        (left, Some(left))
+    }
+}
+
+impl<'a> IntoIterator for &'a Lockchain {
+    type Item = Entry<'a>;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}

@@ -1,0 +1,360 @@
+//! Errors of the [`Lockchain`](super::Lockchain): each names the file and, for damage,
+//! the byte offset, the sequence number and what was expected against what was found.
+
+use super::digest::{Digest, to_hex};
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// What went wrong with a lockchain file.
+///
+/// ```
+/// use knhk_runtime::lockchain::{Lockchain, LockchainError};
+///
+/// let dir = std::env::temp_dir().join(format!("knhk-doc-err-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("zero-length.lockchain");
+/// std::fs::write(&path, b"").unwrap();
+/// match Lockchain::open_read_only(&path) {
+///     Err(LockchainError::TruncatedHeader { file_len: 0, .. }) => {}
+///     other => panic!("{other:?}"),
+/// }
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LockchainError {
+    /// An I/O call failed.
+    #[error("{}: {op}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done (`"open"`, `"mmap"`, `"fdatasync"`, ...).
+        op: &'static str,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// Another handle holds the writer lock on the file.
+    #[error(
+        "{}: locked by another writer; open it with `Lockchain::open_read_only` to read while it writes",
+        path.display()
+    )]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `append` or `sync` on a chain opened with `open_read_only`.
+    #[error(
+        "{}: opened read-only; open it with `Lockchain::open` to append",
+        path.display()
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A payload longer than the format's 2^32 - 1 bytes.
+    #[error("payload of {len} bytes exceeds the maximum of 4294967295 bytes per entry")]
+    PayloadTooLarge {
+        /// Its length.
+        len: usize,
+    },
+    /// The file is shorter than the 128-byte header (a zero-length file is this too).
+    #[error(
+        "{}: file of {file_len} bytes ends at byte offset {file_len}, inside the 128-byte header",
+        path.display()
+    )]
+    TruncatedHeader {
+        /// The file.
+        path: PathBuf,
+        /// Its length, which is also the offset where it ends.
+        file_len: u64,
+    },
+    /// A header field holds a value this version does not accept; `offset` is the field's.
+    ///
+    /// A wrong magic (at offset 0) means the file is not a lockchain.
+    #[error("{}: header {field} at byte offset {offset}: expected {expected}, found {found}", path.display())]
+    BadHeaderField {
+        /// The file.
+        path: PathBuf,
+        /// `"magic"`, `"version"`, `"hash algorithm"`, `"flags"`, `"header size"` or
+        /// `"reserved"`.
+        field: &'static str,
+        /// Byte offset of the field (of the first bad byte for `reserved`).
+        offset: u64,
+        /// What the format requires.
+        expected: String,
+        /// What the file holds.
+        found: String,
+    },
+    /// The header hash (bytes 96..128) is not the hash of bytes 0..96.
+    #[error(
+        "{}: header hash at byte offset 96 does not match the header: expected {}, found {}",
+        path.display(),
+        to_hex(expected),
+        to_hex(found)
+    )]
+    HeaderHashMismatch {
+        /// The file.
+        path: PathBuf,
+        /// `H(header[0..96])`.
+        expected: Digest,
+        /// What the file holds.
+        found: Digest,
+    },
+    /// The header's committed length (byte offset 24) is past the end of the file: the
+    /// file was truncated by something else.
+    #[error(
+        "{}: committed length {committed_len} (header byte offset 24) is past the end of the file at {file_len}",
+        path.display()
+    )]
+    CommittedLengthPastEnd {
+        /// The file.
+        path: PathBuf,
+        /// The header's committed length.
+        committed_len: u64,
+        /// The file's length.
+        file_len: u64,
+    },
+    /// The header's committed length (byte offset 24) is below the header size 128.
+    #[error(
+        "{}: committed length {committed_len} (header byte offset 24) is below the header size 128",
+        path.display()
+    )]
+    CommittedLengthTooSmall {
+        /// The file.
+        path: PathBuf,
+        /// The header's committed length.
+        committed_len: u64,
+    },
+    /// An entry inside the committed length is damaged.
+    #[error("{}: entry {seq} at byte offset {offset}: {fault}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The sequence number the entry should carry (its position in the chain).
+        seq: u64,
+        /// Byte offset of the entry's first byte.
+        offset: u64,
+        /// What is wrong with it.
+        fault: EntryFault,
+    },
+    /// The walk over the committed entries found another count than the header's
+    /// committed count (byte offset 16).
+    #[error(
+        "{}: header committed count (byte offset 16) is {header}, the committed bytes hold {found} entries",
+        path.display()
+    )]
+    CountMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The header's count.
+        header: u64,
+        /// Entries found.
+        found: u64,
+    },
+    /// The last committed entry's hash is not the header's head hash (byte offset 32).
+    #[error(
+        "{}: header head hash (byte offset 32) is {}, the last committed entry's hash is {}",
+        path.display(),
+        to_hex(header),
+        to_hex(found)
+    )]
+    HeadMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The header's head hash.
+        header: Digest,
+        /// The last entry's hash (zeroes for an empty chain).
+        found: Digest,
+    },
+    /// The header on disk no longer says what this handle last wrote or read.
+    #[error("{}: header changed on disk since it was read: {what}", path.display())]
+    HeaderChanged {
+        /// The file.
+        path: PathBuf,
+        /// Which field, with both values.
+        what: String,
+    },
+    /// `verify_against`: the chain holds fewer entries than the saved receipt proves
+    /// existed (whole entries were removed from the end).
+    #[error(
+        "{}: chain truncated: the receipt is for entry {receipt_seq}, the chain holds {len} entries",
+        path.display()
+    )]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// The receipt's sequence number.
+        receipt_seq: u64,
+        /// Entries in the chain.
+        len: u64,
+    },
+    /// `verify_against`: the entry at the receipt's sequence number has another hash.
+    #[error(
+        "{}: entry {seq} has hash {}, the receipt says {}",
+        path.display(),
+        to_hex(found),
+        to_hex(expected)
+    )]
+    ReceiptMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The receipt's sequence number.
+        seq: u64,
+        /// The receipt's hash.
+        expected: Digest,
+        /// The entry's hash.
+        found: Digest,
+    },
+}
+
+/// What is wrong with one entry, in the order FORMAT.md §1.2 checks it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryFault {
+    /// Fewer than 56 bytes (the fixed part) remain before the committed length.
+    TruncatedEntryHeader {
+        /// Bytes left before the committed length.
+        available: u64,
+    },
+    /// The reserved field (entry bytes 4..8) is not zero.
+    NonZeroReserved {
+        /// Its value.
+        found: u32,
+    },
+    /// The sequence number (entry bytes 8..16) is not the entry's position.
+    BadSequence {
+        /// The position.
+        expected: u64,
+        /// The stored number.
+        found: u64,
+    },
+    /// The payload length (entry bytes 0..4) makes the entry run past the committed length.
+    BadLength {
+        /// The payload length.
+        payload_len: u32,
+        /// Bytes the entry needs (88 + payload + padding).
+        needed: u64,
+        /// Bytes left before the committed length.
+        available: u64,
+    },
+    /// A padding byte after the payload is not zero.
+    NonZeroPadding {
+        /// Byte offset of the first non-zero padding byte in the file.
+        at: u64,
+    },
+    /// The previous hash is not the previous entry's hash.
+    BrokenLink {
+        /// The previous entry's hash (zeroes for entry 0).
+        expected: Digest,
+        /// The stored previous hash.
+        found: Digest,
+    },
+    /// The stored entry hash is not the hash of the entry's canonical bytes.
+    HashMismatch {
+        /// `H(canonical bytes)`.
+        expected: Digest,
+        /// The stored entry hash.
+        found: Digest,
+    },
+}
+
+impl EntryFault {
+    /// A short name of the fault, the same for every instance of a variant (for counting).
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::EntryFault;
+    /// assert_eq!(EntryFault::NonZeroReserved { found: 1 }.name(), "non-zero reserved");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            EntryFault::TruncatedEntryHeader { .. } => "truncated entry header",
+            EntryFault::NonZeroReserved { .. } => "non-zero reserved",
+            EntryFault::BadSequence { .. } => "bad sequence",
+            EntryFault::BadLength { .. } => "bad length",
+            EntryFault::NonZeroPadding { .. } => "non-zero padding",
+            EntryFault::BrokenLink { .. } => "broken link",
+            EntryFault::HashMismatch { .. } => "hash mismatch",
+        }
+    }
+}
+
+impl fmt::Display for EntryFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryFault::TruncatedEntryHeader { available } => write!(
+                f,
+                "truncated entry header: {available} bytes left before the committed length, an entry header needs 56"
+            ),
+            EntryFault::NonZeroReserved { found } => {
+                write!(
+                    f,
+                    "reserved field (entry bytes 4..8) is {found}, expected 0"
+                )
+            }
+            EntryFault::BadSequence { expected, found } => {
+                write!(f, "bad sequence: expected {expected}, found {found}")
+            }
+            EntryFault::BadLength {
+                payload_len,
+                needed,
+                available,
+            } => write!(
+                f,
+                "bad length: payload length {payload_len} makes the entry {needed} bytes, only {available} are left before the committed length"
+            ),
+            EntryFault::NonZeroPadding { at } => {
+                write!(f, "non-zero padding at byte offset {at}")
+            }
+            EntryFault::BrokenLink { expected, found } => write!(
+                f,
+                "broken link: previous hash is {}, the previous entry's hash is {}",
+                to_hex(found),
+                to_hex(expected)
+            ),
+            EntryFault::HashMismatch { expected, found } => write!(
+                f,
+                "hash mismatch: stored entry hash is {}, the entry hashes to {}",
+                to_hex(found),
+                to_hex(expected)
+            ),
+        }
+    }
+}
+
+impl LockchainError {
+    /// A short name of the error's kind, the same for every instance (for counting):
+    /// the [`EntryFault::name`] for [`LockchainError::Corrupt`], else the variant.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::LockchainError;
+    /// assert_eq!(LockchainError::PayloadTooLarge { len: 1 << 33 }.kind(), "payload too large");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LockchainError::Io { .. } => "io",
+            LockchainError::Locked { .. } => "locked",
+            LockchainError::ReadOnly { .. } => "read-only",
+            LockchainError::PayloadTooLarge { .. } => "payload too large",
+            LockchainError::TruncatedHeader { .. } => "truncated header",
+            LockchainError::BadHeaderField { field, .. } => match *field {
+                "magic" => "bad magic",
+                "version" => "bad version",
+                "hash algorithm" => "bad hash algorithm",
+                "flags" => "bad flags",
+                "header size" => "bad header size",
+                _ => "non-zero header reserved",
+            },
+            LockchainError::HeaderHashMismatch { .. } => "header hash mismatch",
+            LockchainError::CommittedLengthPastEnd { .. } => "committed length past end",
+            LockchainError::CommittedLengthTooSmall { .. } => "committed length too small",
+            LockchainError::Corrupt { fault, .. } => fault.name(),
+            LockchainError::CountMismatch { .. } => "count mismatch",
+            LockchainError::HeadMismatch { .. } => "head mismatch",
+            LockchainError::HeaderChanged { .. } => "header changed",
+            LockchainError::Truncated { .. } => "truncated",
+            LockchainError::ReceiptMismatch { .. } => "receipt mismatch",
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! The lockchain's behaviour through its public API: round trips with both hash
+//! functions, growth, the writer lock, readers beside a writer, recovery of an
+//! unacknowledged tail, receipts, Merkle wiring and `Report::seal`.
+#![cfg(unix)]
+
+mod lockchain_util;
+
+use knhk_runtime::Report;
+use knhk_runtime::lockchain::merkle::{verify_consistency, verify_inclusion};
+use knhk_runtime::lockchain::{
+    CreateOptions, HashAlgorithm, Lockchain, LockchainError, MerkleTree, Receipt,
+};
+use lockchain_util::{payload_for, scratch};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Payloads with an empty one, one crossing the growth boundary of a 4 KiB file and a
+/// few ordinary ones.
+fn sample_payloads() -> Vec<Vec<u8>> {
+    let mut p: Vec<Vec<u8>> = vec![b"first".to_vec(), Vec::new(), vec![0xab; 7]];
+    p.push((0..5000u32).map(|i| i as u8).collect());
+    p.extend((0..20u64).map(payload_for));
+    p
+}
+
+fn check_contents(chain: &Lockchain, payloads: &[Vec<u8>], receipts: &[Receipt]) {
+    let alg = chain.hash_algorithm();
+    assert_eq!(chain.len(), payloads.len() as u64);
+    assert_eq!(chain.is_empty(), payloads.is_empty());
+    assert_eq!(chain.head(), receipts.last().copied());
+    assert_eq!(chain.iter().count(), payloads.len());
+    let mut prev = [0u8; 32];
+    let mut tree = MerkleTree::new(alg);
+    for (i, (entry, payload)) in chain.iter().zip(payloads).enumerate() {
+        assert_eq!(entry.seq(), i as u64);
+        assert_eq!(entry.payload(), &payload[..], "payload of entry {i}");
+        assert_eq!(entry.prev_hash(), prev, "link of entry {i}");
+        assert_eq!(entry.receipt(), receipts[i]);
+        let canonical = entry.canonical_bytes();
+        assert_eq!(canonical.len(), 56 + payload.len());
+        assert_eq!(&canonical[0..4], &(payload.len() as u32).to_le_bytes());
+        assert_eq!(&canonical[4..8], &[0; 4]);
+        assert_eq!(&canonical[8..16], &(i as u64).to_le_bytes());
+        assert_eq!(&canonical[16..24], &entry.timestamp_nanos().to_le_bytes());
+        assert_eq!(&canonical[24..56], &prev);
+        assert_eq!(entry.hash(), alg.hash(&[canonical]));
+        assert_eq!(entry.offset() % 8, 0);
+        assert_eq!(chain.get(i as u64), Some(entry));
+        tree.push(alg.leaf_hash(canonical));
+        prev = entry.hash();
+    }
+    assert!(chain.get(payloads.len() as u64).is_none());
+    assert!(chain.get(u64::MAX).is_none());
+    assert_eq!(chain.root(), tree.root());
+}
+
+#[test]
+fn round_trip_with_both_hash_functions() {
+    for alg in HashAlgorithm::ALL {
+        let path = scratch(&format!("round-trip-{}", alg.to_byte()));
+        let payloads = sample_payloads();
+        let before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
+        let options = CreateOptions {
+            hash: alg,
+            initial_capacity: 4096,
+        };
+        let mut chain = Lockchain::create_with(&path, options).unwrap();
+        assert_eq!(chain.path(), path);
+        assert!(chain.created_nanos() >= before);
+        assert_eq!(chain.head(), None);
+        assert_eq!(chain.verify().unwrap().head, None);
+        let mut receipts: Vec<Receipt> = payloads[..4]
+            .iter()
+            .map(|p| chain.append(p).unwrap())
+            .collect();
+        let last = chain.append_batch(&payloads[4..]).unwrap().unwrap();
+        for seq in 4..payloads.len() as u64 {
+            receipts.push(chain.get(seq).unwrap().receipt());
+        }
+        assert_eq!(last, *receipts.last().unwrap());
+        assert!(chain.iter().all(|e| e.timestamp_nanos() >= before));
+        // Visible to the writer before it syncs.
+        check_contents(&chain, &payloads, &receipts);
+        assert_eq!(chain.committed_len(), 0);
+        chain.sync().unwrap();
+        assert_eq!(chain.committed_len(), payloads.len() as u64);
+        let head = chain.verify().unwrap();
+        assert_eq!(head.len, payloads.len() as u64);
+        assert_eq!(head.head, Some(last));
+        assert_eq!(head.root, chain.root());
+        let root = chain.root();
+        drop(chain);
+
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[0..8], b"KNHKLCHN");
+        assert_eq!(
+            bytes[10],
+            alg.to_byte(),
+            "the header records the hash function"
+        );
+        assert_eq!(bytes.len(), 64 * 1024, "4 KiB grew to the 64 KiB minimum");
+        let committed = u64::from_le_bytes(bytes[24..32].try_into().unwrap());
+        assert_eq!(committed, head.end);
+        assert_eq!(&bytes[32..64], &last.hash);
+
+        for chain in [
+            Lockchain::open(&path).unwrap(),
+            Lockchain::open_read_only(&path).unwrap(),
+        ] {
+            assert_eq!(chain.hash_algorithm(), alg);
+            assert_eq!(chain.discarded_tail_bytes(), 0);
+            check_contents(&chain, &payloads, &receipts);
+            assert_eq!(chain.verify().unwrap(), head);
+            assert_eq!(chain.verify_against(&receipts[3]).unwrap(), head);
+            assert_eq!(chain.root(), root);
+        }
+    }
+}
+
+#[test]
+fn reopened_writer_appends_after_the_last_entry() {
+    let path = scratch("reopen-append");
+    let mut chain = Lockchain::create(&path).unwrap();
+    let a = chain.append(b"a").unwrap();
+    chain.sync().unwrap();
+    drop(chain);
+    let mut chain = Lockchain::open(&path).unwrap();
+    let b = chain.append(b"b").unwrap();
+    assert_eq!(b.seq, 1);
+    assert_eq!(chain.get(1).unwrap().prev_hash(), a.hash);
+    chain.sync().unwrap();
+    // A sync with nothing new is allowed and changes nothing.
+    chain.sync().unwrap();
+    drop(chain);
+    let chain = Lockchain::open_read_only(&path).unwrap();
+    assert_eq!(chain.head(), Some(b));
+    chain.verify_against(&a).unwrap();
+}
+
+#[test]
+fn the_file_grows_by_doubling_and_big_entries_fit() {
+    let path = scratch("growth");
+    let options = CreateOptions {
+        initial_capacity: 100 * 1024,
+        ..CreateOptions::default()
+    };
+    let mut chain = Lockchain::create_with(&path, options).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 100 * 1024);
+    chain.append(&vec![1; 60 * 1024]).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 100 * 1024);
+    chain.append(&vec![2; 60 * 1024]).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 200 * 1024);
+    // One entry bigger than twice the file: doubled until it fits.
+    chain.append(&vec![3; 1024 * 1024]).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 1600 * 1024);
+    chain.sync().unwrap();
+    assert_eq!(chain.verify().unwrap().len, 3);
+    // A tiny initial capacity is raised to the header's 128 bytes.
+    let path = scratch("growth-tiny");
+    let options = CreateOptions {
+        initial_capacity: 0,
+        ..CreateOptions::default()
+    };
+    let mut chain = Lockchain::create_with(&path, options).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 128);
+    chain.append(b"x").unwrap();
+    chain.sync().unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 64 * 1024);
+}
+
+#[test]
+fn a_second_writer_is_refused_at_once_and_readers_are_not() {
+    let path = scratch("lock");
+    let mut writer = Lockchain::create(&path).unwrap();
+    writer.append(b"committed").unwrap();
+    writer.sync().unwrap();
+    writer.append(b"pending").unwrap();
+
+    let start = Instant::now();
+    match Lockchain::open(&path) {
+        Err(LockchainError::Locked { path: p }) => assert_eq!(p, path),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "Locked must not wait"
+    );
+    let message = Lockchain::open(&path).unwrap_err().to_string();
+    assert!(message.contains("locked by another writer"), "{message}");
+
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    assert!(reader.is_read_only());
+    assert_eq!(reader.len(), 1, "the reader sees only committed entries");
+    assert_eq!(reader.get(0).unwrap().payload(), b"committed");
+    reader.verify().unwrap();
+
+    drop(writer);
+    let writer = Lockchain::open(&path).unwrap();
+    assert_eq!(writer.len(), 1);
+    assert!(writer.discarded_tail_bytes() > 0);
+}
+
+#[test]
+fn a_reader_is_undisturbed_by_the_writer_appending_and_growing() {
+    let path = scratch("reader-beside-writer");
+    let options = CreateOptions {
+        initial_capacity: 4096,
+        ..CreateOptions::default()
+    };
+    let mut writer = Lockchain::create_with(&path, options).unwrap();
+    for i in 0..3u64 {
+        writer.append(&payload_for(i)).unwrap();
+    }
+    writer.sync().unwrap();
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let seen: Vec<Vec<u8>> = reader.iter().map(|e| e.payload().to_vec()).collect();
+    let root = reader.root();
+
+    for i in 3..200u64 {
+        writer.append(&payload_for(i)).unwrap();
+        if i % 50 == 0 {
+            writer.sync().unwrap();
+            // Between syncs the reader still checks against the newer header.
+            reader.verify().unwrap();
+        }
+    }
+    writer.sync().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 64 * 1024, "grew");
+
+    assert_eq!(reader.len(), 3);
+    let again: Vec<Vec<u8>> = reader.iter().map(|e| e.payload().to_vec()).collect();
+    assert_eq!(again, seen);
+    assert_eq!(reader.verify().unwrap().len, 3);
+    assert_eq!(reader.root(), root);
+    let late = Lockchain::open_read_only(&path).unwrap();
+    assert_eq!(late.len(), 200);
+    assert_eq!(late.root_at(3).unwrap(), root);
+    late.verify_against(&reader.head().unwrap()).unwrap();
+}
+
+#[test]
+fn a_read_only_chain_refuses_to_append_or_sync() {
+    let path = scratch("read-only-append");
+    drop(Lockchain::create(&path).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    let mut reader = Lockchain::open_read_only(&path).unwrap();
+    assert!(matches!(
+        reader.append(b"x"),
+        Err(LockchainError::ReadOnly { .. })
+    ));
+    assert!(matches!(
+        reader.append_batch(&[b"x"]),
+        Err(LockchainError::ReadOnly { .. })
+    ));
+    assert!(matches!(
+        reader.sync(),
+        Err(LockchainError::ReadOnly { .. })
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn create_refuses_an_existing_file() {
+    let path = scratch("exists");
+    std::fs::write(&path, b"someone else's").unwrap();
+    match Lockchain::create(&path) {
+        Err(LockchainError::Io { op, source, .. }) => {
+            assert_eq!(op, "create");
+            assert_eq!(source.kind(), std::io::ErrorKind::AlreadyExists);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), b"someone else's");
+}
+
+#[test]
+fn oversized_payloads_are_refused_before_anything_is_written() {
+    let path = scratch("too-large");
+    let mut chain = Lockchain::create(&path).unwrap();
+    // 4 GiB of untouched anonymous memory: address space, not RAM.
+    let huge = memmap2::MmapMut::map_anon((1 << 32) + 1).unwrap();
+    match chain.append_batch(&[&b"small"[..], &huge[..]]) {
+        Err(LockchainError::PayloadTooLarge { len }) => assert_eq!(len, (1 << 32) + 1),
+        other => panic!("{other:?}"),
+    }
+    assert!(chain.is_empty(), "all or nothing");
+    assert!(matches!(
+        chain.append(&huge),
+        Err(LockchainError::PayloadTooLarge { .. })
+    ));
+    assert_eq!(chain.append_batch::<&[u8]>(&[]).unwrap(), None);
+}
+
+/// Collects what `tracing` writes, to see the recovery warning.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn open_discards_an_unacknowledged_tail_and_says_so() {
+    let path = scratch("recovery");
+    let mut chain = Lockchain::create(&path).unwrap();
+    let acked = chain.append(b"acknowledged").unwrap();
+    chain.sync().unwrap();
+    chain.append(&[0xee; 300]).unwrap();
+    chain.append(b"also never synced").unwrap();
+    drop(chain);
+
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let chain = tracing::subscriber::with_default(subscriber, || Lockchain::open(&path).unwrap());
+    // The two entries: 88 + 300 + 4 and 88 + 17 + 7 bytes, counted up to the last
+    // non-zero byte, which is in the last entry's hash (zero bytes at its end are
+    // possible, 32 of them are not).
+    let dropped = chain.discarded_tail_bytes();
+    assert!((392 + 112 - 31..=392 + 112).contains(&dropped), "{dropped}");
+    assert_eq!(chain.len(), 1);
+    assert_eq!(chain.head(), Some(acked));
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("WARN"), "{log}");
+    assert!(log.contains(&format!("discarded_bytes={dropped}")), "{log}");
+    drop(chain);
+
+    // The tail was zeroed: the next open finds nothing to drop, and a reader never did.
+    let bytes = std::fs::read(&path).unwrap();
+    // "acknowledged" is 12 bytes: an entry of 88 + 12 + 4.
+    assert!(bytes[128 + 104..].iter().all(|&b| b == 0));
+    assert_eq!(Lockchain::open(&path).unwrap().discarded_tail_bytes(), 0);
+}
+
+#[test]
+fn receipts_detect_truncation_and_substitution() {
+    let path = scratch("receipts");
+    let mut chain = Lockchain::create(&path).unwrap();
+    let first = chain.append(b"a").unwrap();
+    let second = chain.append(b"b").unwrap();
+    chain.sync().unwrap();
+    chain.verify_against(&second).unwrap();
+    let future = Receipt {
+        seq: 5,
+        hash: second.hash,
+    };
+    match chain.verify_against(&future) {
+        Err(LockchainError::Truncated {
+            receipt_seq: 5,
+            len: 2,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    let forged = Receipt {
+        seq: 0,
+        hash: second.hash,
+    };
+    match chain.verify_against(&forged) {
+        Err(LockchainError::ReceiptMismatch {
+            seq: 0,
+            expected,
+            found,
+            ..
+        }) => assert_eq!((expected, found), (second.hash, first.hash)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn merkle_proofs_are_served_from_the_chain() {
+    for alg in HashAlgorithm::ALL {
+        let path = scratch(&format!("merkle-{}", alg.to_byte()));
+        let options = CreateOptions {
+            hash: alg,
+            ..CreateOptions::default()
+        };
+        let mut chain = Lockchain::create_with(&path, options).unwrap();
+        assert_eq!(chain.root(), alg.empty_root());
+        let mut roots = vec![chain.root()];
+        for i in 0..13u64 {
+            chain.append(&payload_for(i)).unwrap();
+            roots.push(chain.root());
+        }
+        chain.sync().unwrap();
+        drop(chain);
+        // Rebuilt on open from the entries, the same roots.
+        let chain = Lockchain::open_read_only(&path).unwrap();
+        assert_eq!(chain.merkle_tree().len(), 13);
+        for size in 0..=13u64 {
+            assert_eq!(chain.root_at(size).unwrap(), roots[size as usize]);
+        }
+        assert!(chain.root_at(14).is_err());
+        let root = chain.root();
+        for seq in 0..13u64 {
+            let leaf = alg.leaf_hash(chain.get(seq).unwrap().canonical_bytes());
+            let proof = chain.inclusion_proof(seq).unwrap();
+            verify_inclusion(alg, &root, 13, seq, &leaf, &proof).unwrap();
+        }
+        assert!(chain.inclusion_proof(13).is_err());
+        for old in 1..13u64 {
+            let proof = chain.consistency_proof(old, 13).unwrap();
+            verify_consistency(alg, old, &roots[old as usize], 13, &root, &proof).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_sealed_report_reads_back_as_the_same_report() {
+    let path = scratch("seal");
+    let mut chain = Lockchain::create(&path).unwrap();
+    chain.append(b"before").unwrap();
+    let report = knhk_runtime::report();
+    let receipt = report.seal(&mut chain).unwrap();
+    assert_eq!(receipt.seq, 1);
+    assert_eq!(chain.committed_len(), 2, "seal syncs");
+    drop(chain);
+    let chain = Lockchain::open_read_only(&path).unwrap();
+    chain.verify_against(&receipt).unwrap();
+    let json = std::str::from_utf8(chain.get(1).unwrap().payload()).unwrap();
+    assert_eq!(json, report.to_json());
+    assert_eq!(Report::from_json(json).unwrap(), report);
+    // The form from the issue: seal the current report directly.
+    drop(chain);
+    let mut chain = Lockchain::open(&path).unwrap();
+    let r = knhk_runtime::report().seal(&mut chain).unwrap();
+    assert_eq!(r.seq, 2);
+}
