@@ -86,6 +86,8 @@ fn round_trip_with_both_hash_functions() {
         // Visible to the writer before it syncs.
         check_contents(&chain, &payloads, &receipts);
         assert_eq!(chain.committed_len(), 0);
+        // A writer verifies what it holds, synced or not, against the header on disk.
+        assert_eq!(chain.verify().unwrap().len, payloads.len() as u64);
         chain.sync().unwrap();
         assert_eq!(chain.committed_len(), payloads.len() as u64);
         let head = chain.verify().unwrap();
