@@ -1,0 +1,381 @@
+//! `lockchain`: read-only inspection of a lockchain file.
+//!
+//! ```text
+//! cargo run -p knhk-examples --bin lockchain -- verify audit.lockchain
+//! cargo run -p knhk-examples --bin lockchain -- show audit.lockchain --from 10 --count 5
+//! cargo run -p knhk-examples --bin lockchain -- prove audit.lockchain 12
+//! cargo run -p knhk-examples --bin lockchain -- stats audit.lockchain
+//! ```
+//!
+//! Every command opens the file with `Lockchain::open_read_only`: no lock, no write, so
+//! it is safe beside a running writer and sees the entries committed when it opened.
+//! Opening checks the header and every committed entry (links and hashes); a damaged
+//! file fails every command with exit code 1.
+
+use knhk_runtime::lockchain::digest::to_hex;
+use knhk_runtime::lockchain::merkle::verify_inclusion;
+use knhk_runtime::lockchain::{Entry, Lockchain, LockchainError};
+use std::fmt::Write as _;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+lockchain: inspect a lockchain file (read-only: takes no lock, never writes)
+
+USAGE:
+    lockchain verify FILE
+    lockchain show FILE [--from SEQ] [--count N]
+    lockchain prove FILE SEQ
+    lockchain stats FILE
+    lockchain --help
+
+COMMANDS:
+    verify   check the header and every committed entry (sequence numbers, links,
+             hashes, the header's count and head hash); print the head and the root
+    show     print entries: sequence number, timestamp (UTC), the first 16 hex digits
+             of the entry hash, and the payload as text if it is printable UTF-8, else
+             as hex; from SEQ (default 0), at most N entries (default: all)
+    prove    print the RFC 6962 inclusion proof of entry SEQ against the current root
+             (tree size, root, leaf hash, audit path), after verifying it
+    stats    entries, file and committed bytes, hash algorithm, creation time, head,
+             root, and the tail after the committed length that readers ignore
+
+EXIT CODES:
+    0   success
+    1   the file is damaged or is not a lockchain (verification failed)
+    2   usage error: unknown command or option, bad number, no such entry
+    3   I/O error: the file is missing or cannot be read
+";
+
+/// How the program ends, mapped to the exit codes `--help` documents.
+enum Failure {
+    Corrupt(String),
+    Usage(String),
+    Io(String),
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Failure::Corrupt(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Io(_) => 3,
+        }
+    }
+}
+
+impl From<LockchainError> for Failure {
+    fn from(e: LockchainError) -> Self {
+        match e {
+            LockchainError::Io { .. } => Failure::Io(e.to_string()),
+            _ => Failure::Corrupt(e.to_string()),
+        }
+    }
+}
+
+/// A write to stdout failed (a closed pipe, a full disk).
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(format!("writing the output: {e}"))
+    }
+}
+
+enum Command {
+    Help,
+    Verify(PathBuf),
+    Show {
+        file: PathBuf,
+        from: u64,
+        count: Option<u64>,
+    },
+    Prove {
+        file: PathBuf,
+        seq: u64,
+    },
+    Stats(PathBuf),
+}
+
+fn number(what: &str, value: Option<String>) -> Result<u64, Failure> {
+    let value = value.ok_or_else(|| Failure::Usage(format!("{what} needs a value")))?;
+    value.parse().map_err(|_| {
+        Failure::Usage(format!(
+            "{what} must be a non-negative integer, found `{value}`"
+        ))
+    })
+}
+
+fn parse(args: Vec<String>) -> Result<Command, Failure> {
+    let mut args = args.into_iter();
+    let Some(command) = args.next() else {
+        return Err(Failure::Usage(
+            "missing command; expected verify, show, prove or stats".into(),
+        ));
+    };
+    if command == "--help" || command == "-h" || command == "help" {
+        return Ok(Command::Help);
+    }
+    let mut file = None;
+    let mut positional = Vec::new();
+    let mut from = None;
+    let mut count = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--help" | "-h" => return Ok(Command::Help),
+            "--from" if command == "show" => from = Some(number("--from", args.next())?),
+            "--count" if command == "show" => count = Some(number("--count", args.next())?),
+            a if a.starts_with("--") => {
+                return Err(Failure::Usage(format!(
+                    "unknown option `{a}` for `{command}`; see `lockchain --help`"
+                )));
+            }
+            _ if file.is_none() => file = Some(PathBuf::from(arg)),
+            _ => positional.push(arg),
+        }
+    }
+    let file = file.ok_or_else(|| Failure::Usage(format!("`{command}` needs a FILE")))?;
+    let expected_positional = usize::from(command == "prove");
+    if positional.len() > expected_positional {
+        return Err(Failure::Usage(format!(
+            "unexpected argument `{}` for `{command}`",
+            positional[expected_positional]
+        )));
+    }
+    match command.as_str() {
+        "verify" => Ok(Command::Verify(file)),
+        "stats" => Ok(Command::Stats(file)),
+        "show" => Ok(Command::Show {
+            file,
+            from: from.unwrap_or(0),
+            count,
+        }),
+        "prove" => Ok(Command::Prove {
+            file,
+            seq: number("SEQ", positional.pop())?,
+        }),
+        other => Err(Failure::Usage(format!(
+            "unknown command `{other}`; expected verify, show, prove or stats"
+        ))),
+    }
+}
+
+/// `2025-01-31T12:34:56.123456789Z` from nanoseconds since the Unix epoch.
+fn utc(nanos: u64) -> String {
+    let secs = nanos / 1_000_000_000;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        nanos % 1_000_000_000
+    )
+}
+
+/// The payload as text when it is printable UTF-8, else `hex:` and its bytes.
+fn show_payload(payload: &[u8]) -> String {
+    match std::str::from_utf8(payload) {
+        Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
+        _ => {
+            let mut out = String::from("hex:");
+            for b in payload {
+                let _ = write!(out, "{b:02x}");
+            }
+            out
+        }
+    }
+}
+
+fn entry_line(e: &Entry<'_>) -> String {
+    format!(
+        "{:>8}  {}  {}  {}",
+        e.seq(),
+        utc(e.timestamp_nanos()),
+        &to_hex(&e.hash())[..16],
+        show_payload(e.payload())
+    )
+}
+
+fn no_such_entry(seq: u64, chain: &Lockchain) -> Failure {
+    Failure::Usage(format!(
+        "no entry {seq}: {} holds {} committed entries (0..{})",
+        chain.path().display(),
+        chain.len(),
+        chain.len()
+    ))
+}
+
+fn verify(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    let chain = Lockchain::open_read_only(path)?;
+    let head = chain.verify()?;
+    writeln!(
+        out,
+        "ok: {} entries, {} committed bytes, {}",
+        head.len,
+        head.end,
+        chain.hash_algorithm()
+    )?;
+    match head.head {
+        Some(r) => writeln!(out, "head: entry {} {}", r.seq, to_hex(&r.hash))?,
+        None => writeln!(out, "head: none (empty chain)")?,
+    }
+    writeln!(out, "root: {}", to_hex(&head.root))?;
+    Ok(())
+}
+
+fn show(path: &Path, from: u64, count: Option<u64>, out: &mut impl Write) -> Result<(), Failure> {
+    let chain = Lockchain::open_read_only(path)?;
+    if from > chain.len() {
+        return Err(no_such_entry(from, &chain));
+    }
+    let end = count.map_or(chain.len(), |n| from.saturating_add(n).min(chain.len()));
+    for seq in from..end {
+        let e = chain.get(seq).ok_or_else(|| no_such_entry(seq, &chain))?;
+        writeln!(out, "{}", entry_line(&e))?;
+    }
+    Ok(())
+}
+
+fn prove(path: &Path, seq: u64, out: &mut impl Write) -> Result<(), Failure> {
+    let chain = Lockchain::open_read_only(path)?;
+    let entry = chain.get(seq).ok_or_else(|| no_such_entry(seq, &chain))?;
+    let alg = chain.hash_algorithm();
+    let size = chain.len();
+    let root = chain.root();
+    let leaf = alg.leaf_hash(entry.canonical_bytes());
+    let proof = chain
+        .inclusion_proof(seq)
+        .map_err(|e| Failure::Corrupt(format!("{}: {e}", path.display())))?;
+    verify_inclusion(alg, &root, size, seq, &leaf, &proof).map_err(|e| {
+        Failure::Corrupt(format!(
+            "{}: the inclusion proof of entry {seq} does not verify: {e}",
+            path.display()
+        ))
+    })?;
+    writeln!(out, "entry: {seq}")?;
+    writeln!(out, "tree size: {size}")?;
+    writeln!(out, "algorithm: {alg}")?;
+    writeln!(out, "root: {}", to_hex(&root))?;
+    writeln!(out, "leaf hash: {}", to_hex(&leaf))?;
+    writeln!(out, "path: {} hashes, bottom up", proof.hashes.len())?;
+    for h in &proof.hashes {
+        writeln!(out, "  {}", to_hex(h))?;
+    }
+    writeln!(
+        out,
+        "verified: the path leads from the leaf hash to the root"
+    )?;
+    Ok(())
+}
+
+/// Bytes after `committed` up to the last non-zero one: what a writer's `open` would
+/// discard as an unacknowledged tail.
+fn non_zero_tail(path: &Path, committed: u64) -> Result<u64, Failure> {
+    let io = |e: io::Error| Failure::Io(format!("{}: read tail: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(committed)).map_err(io)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut at, mut last) = (0u64, 0u64);
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return Ok(last);
+        }
+        if let Some(i) = buf[..n].iter().rposition(|&b| b != 0) {
+            last = at + i as u64 + 1;
+        }
+        at += n as u64;
+    }
+}
+
+fn stats(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    let chain = Lockchain::open_read_only(path)?;
+    let head = chain.verify()?;
+    let file_len = std::fs::metadata(path)
+        .map_err(|e| Failure::Io(format!("{}: fstat: {e}", path.display())))?
+        .len();
+    let tail = file_len.saturating_sub(head.end);
+    writeln!(out, "file: {}", path.display())?;
+    writeln!(out, "entries: {}", head.len)?;
+    writeln!(out, "file bytes: {file_len}")?;
+    writeln!(out, "committed length: {} bytes", head.end)?;
+    writeln!(out, "algorithm: {}", chain.hash_algorithm())?;
+    writeln!(out, "created: {}", utc(chain.created_nanos()))?;
+    match head.head {
+        Some(r) => writeln!(out, "head: entry {} {}", r.seq, to_hex(&r.hash))?,
+        None => writeln!(out, "head: none (empty chain)")?,
+    }
+    writeln!(out, "root: {}", to_hex(&head.root))?;
+    writeln!(
+        out,
+        "tail ignored: {tail} bytes, {} of them up to the last non-zero byte (unacknowledged appends)",
+        non_zero_tail(path, head.end)?
+    )?;
+    Ok(())
+}
+
+fn run(args: Vec<String>) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match parse(args)? {
+        Command::Help => out.write_all(HELP.as_bytes())?,
+        Command::Verify(file) => verify(&file, &mut out)?,
+        Command::Show { file, from, count } => show(&file, from, count, &mut out)?,
+        Command::Prove { file, seq } => prove(&file, seq, &mut out)?,
+        Command::Stats(file) => stats(&file, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let (Failure::Corrupt(message) | Failure::Usage(message) | Failure::Io(message)) =
+                &failure;
+            eprintln!("lockchain: {message}");
+            if matches!(failure, Failure::Usage(_)) {
+                eprintln!(
+                    "usage: lockchain verify|show|prove|stats FILE ...; see `lockchain --help`"
+                );
+            }
+            ExitCode::from(failure.code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(
+            utc(951_782_400_000_000_001),
+            "2000-02-29T00:00:00.000000001Z"
+        );
+        assert_eq!(
+            utc(1_735_689_599_999_999_999),
+            "2024-12-31T23:59:59.999999999Z"
+        );
+    }
+
+    #[test]
+    fn payloads_as_text_or_hex() {
+        assert_eq!(show_payload(b"order 1"), "\"order 1\"");
+        assert_eq!(show_payload(b"a\nb"), "hex:610a62");
+        assert_eq!(show_payload(&[0xff, 0]), "hex:ff00");
+        assert_eq!(show_payload(b""), "\"\"");
+    }
+}

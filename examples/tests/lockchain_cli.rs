@@ -1,0 +1,277 @@
+//! The `lockchain` binary, run as a user would: output and exit codes on a good file,
+//! a tampered file, a missing file and bad usage.
+#![cfg(unix)]
+
+use knhk_runtime::lockchain::digest::to_hex;
+use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn lockchain(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_lockchain"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "lockchain-cli-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+const PAYLOADS: [&[u8]; 4] = [
+    b"order 1 accepted",
+    &[0xde, 0xad, 0xbe, 0xef],
+    b"",
+    b"order 1 filled",
+];
+
+/// A chain of the four payloads, synced, then one more appended and never synced (a
+/// tail that readers ignore).
+fn good_chain() -> (PathBuf, Lockchain) {
+    let path = scratch("good.lockchain");
+    let mut chain = Lockchain::create(&path).unwrap();
+    chain.append_batch(&PAYLOADS).unwrap();
+    chain.sync().unwrap();
+    chain.append(b"not acknowledged").unwrap();
+    (path, chain)
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn verify_good_file() {
+    let (path, writer) = good_chain(); // the writer holds the lock: readers need none
+    let before = std::fs::read(&path).unwrap();
+    let run = lockchain(&["verify", p(&path)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let head = reader.head().unwrap();
+    assert!(run.stdout.contains("ok: 4 entries, "), "{}", run.stdout);
+    assert!(run.stdout.contains("SHA-256"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("head: entry 3 {}", to_hex(&head.hash))),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("root: {}", to_hex(&reader.root())))
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "read-only: no byte changed"
+    );
+    drop(writer);
+}
+
+#[test]
+fn show_entries() {
+    let (path, _writer) = good_chain();
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let run = lockchain(&["show", p(&path)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    let first: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(first[0], "0");
+    assert!(
+        first[1].ends_with('Z') && first[1].contains('T'),
+        "{}",
+        first[1]
+    );
+    assert_eq!(first[2], &to_hex(&reader.get(0).unwrap().hash())[..16]);
+    assert!(lines[0].ends_with("\"order 1 accepted\""), "{}", lines[0]);
+    assert!(lines[1].ends_with(" hex:deadbeef"), "{}", lines[1]);
+    assert!(lines[2].ends_with(" \"\""), "{}", lines[2]);
+
+    let run = lockchain(&["show", p(&path), "--from", "1", "--count", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seqs: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(seqs, ["1", "2"]);
+
+    let run = lockchain(&["show", p(&path), "--from", "4"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn prove_entry() {
+    let (path, _writer) = good_chain();
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let run = lockchain(&["prove", p(&path), "2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let alg = reader.hash_algorithm();
+    let leaf = alg.leaf_hash(reader.get(2).unwrap().canonical_bytes());
+    let proof = reader.inclusion_proof(2).unwrap();
+    let mut expected = format!(
+        "entry: 2\ntree size: 4\nalgorithm: SHA-256\nroot: {}\nleaf hash: {}\npath: 2 hashes, bottom up\n",
+        to_hex(&reader.root()),
+        to_hex(&leaf)
+    );
+    for h in &proof.hashes {
+        expected += &format!("  {}\n", to_hex(h));
+    }
+    expected += "verified: the path leads from the leaf hash to the root\n";
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn stats_of_a_blake3_chain() {
+    let path = scratch("b3.lockchain");
+    let options = knhk_runtime::lockchain::CreateOptions {
+        hash: HashAlgorithm::Blake3,
+        initial_capacity: 4096,
+    };
+    let mut chain = Lockchain::create_with(&path, options).unwrap();
+    chain.append(b"a").unwrap();
+    chain.sync().unwrap();
+    chain.append(b"unsynced").unwrap(); // 88 + 8 bytes past the committed length
+    let run = lockchain(&["stats", p(&path)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let field = |name: &str| {
+        run.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no `{name}` in {}", run.stdout))
+            .to_owned()
+    };
+    assert_eq!(field("entries: "), "1");
+    assert_eq!(field("file bytes: "), "4096");
+    assert_eq!(field("committed length: "), "224 bytes"); // 128 + 88 + 1 + 7
+    assert_eq!(field("algorithm: "), "BLAKE3");
+    assert_eq!(field("root: "), to_hex(&chain.root_at(1).unwrap()));
+    assert_eq!(
+        field("tail ignored: "),
+        "3872 bytes, 96 of them up to the last non-zero byte (unacknowledged appends)"
+    );
+}
+
+#[test]
+fn tampered_file_fails_with_1() {
+    let (path, writer) = good_chain();
+    let offset = writer.get(1).unwrap().offset() + 56; // first payload byte of entry 1
+    drop(writer);
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.write_all_at(&[0x00], offset).unwrap();
+    for args in [
+        vec!["verify", p(&path)],
+        vec!["show", p(&path)],
+        vec!["prove", p(&path), "0"],
+        vec!["stats", p(&path)],
+    ] {
+        let run = lockchain(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(run.stderr.starts_with("lockchain: "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("entry 1 at byte offset"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("hash mismatch"), "{}", run.stderr);
+    }
+
+    let not_a_chain = scratch("notes.txt");
+    std::fs::write(&not_a_chain, "x".repeat(200)).unwrap();
+    let run = lockchain(&["verify", p(&not_a_chain)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("magic"), "{}", run.stderr);
+}
+
+#[test]
+fn missing_file_fails_with_3() {
+    let path = scratch("missing.lockchain");
+    for command in ["verify", "show", "stats"] {
+        let run = lockchain(&[command, p(&path)]);
+        assert_eq!(run.code, 3, "{command}: {}", run.stderr);
+        assert!(run.stderr.contains(p(&path)), "{}", run.stderr);
+        assert!(run.stderr.contains("open"), "{}", run.stderr);
+    }
+    let run = lockchain(&["prove", p(&path), "0"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}
+
+#[test]
+fn bad_usage_fails_with_2() {
+    let (path, _writer) = good_chain();
+    let file = p(&path);
+    for (args, message) in [
+        (vec![], "missing command"),
+        (
+            vec!["check", file],
+            "unknown command `check`; expected verify, show, prove or stats",
+        ),
+        (vec!["verify"], "`verify` needs a FILE"),
+        (
+            vec!["verify", file, "extra"],
+            "unexpected argument `extra` for `verify`",
+        ),
+        (vec!["show", file, "--from"], "--from needs a value"),
+        (
+            vec!["show", file, "--count", "-1"],
+            "--count must be a non-negative integer, found `-1`",
+        ),
+        (
+            vec!["verify", file, "--from", "1"],
+            "unknown option `--from` for `verify`",
+        ),
+        (vec!["prove", file], "SEQ needs a value"),
+        (
+            vec!["prove", file, "x"],
+            "SEQ must be a non-negative integer, found `x`",
+        ),
+        (vec!["prove", file, "4"], "no entry 4:"),
+        (vec!["show", file, "--from", "5"], "no entry 5:"),
+    ] {
+        let run = lockchain(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("lockchain --help"), "{}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    for args in [vec!["--help"], vec!["show", "-h"]] {
+        let run = lockchain(&args);
+        assert_eq!(run.code, 0);
+        for needle in [
+            "EXIT CODES",
+            "1   the file is damaged",
+            "2   usage error",
+            "3   I/O error",
+            "--from SEQ",
+        ] {
+            assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+        }
+    }
+}
