@@ -2,11 +2,12 @@
 
 use super::digest::{Digest, HashAlgorithm};
 use super::error::LockchainError;
+use super::file::{self, Map};
 use super::format::{self, HEADER_LEN, Header, RawEntry, ZERO_DIGEST};
 use super::merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
-use memmap2::{Mmap, MmapMut, MmapOptions};
+use memmap2::{MmapMut, MmapOptions};
 use std::fmt;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -169,20 +170,6 @@ impl<'a> Entry<'a> {
     }
 }
 
-enum Map {
-    ReadOnly(Mmap),
-    ReadWrite(MmapMut),
-}
-
-impl Map {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Map::ReadOnly(m) => m,
-            Map::ReadWrite(m) => m,
-        }
-    }
-}
-
 /// The committed state, as the header on disk records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Committed {
@@ -267,22 +254,21 @@ fn io_err<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> Loc
     }
 }
 
+impl From<file::FileError> for LockchainError {
+    fn from(e: file::FileError) -> LockchainError {
+        match e {
+            file::FileError::Io { path, op, source } => LockchainError::Io { path, op, source },
+            file::FileError::Locked { path } => LockchainError::Locked { path },
+        }
+    }
+}
+
 fn to_usize(n: u64, path: &Path) -> Result<usize, LockchainError> {
-    usize::try_from(n).map_err(|_| LockchainError::Io {
-        path: path.to_owned(),
-        op: "mmap",
-        source: io::Error::other(format!("{n} bytes do not fit in the address space")),
-    })
+    Ok(file::to_usize(n, path)?)
 }
 
 fn lock(file: &File, path: &Path) -> Result<(), LockchainError> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(TryLockError::WouldBlock) => Err(LockchainError::Locked {
-            path: path.to_owned(),
-        }),
-        Err(TryLockError::Error(e)) => Err(io_err(path, "lock")(e)),
-    }
+    Ok(file::lock(file, path)?)
 }
 
 fn file_len(file: &File, path: &Path) -> Result<u64, LockchainError> {
@@ -361,13 +347,6 @@ impl Lockchain {
         options: CreateOptions,
     ) -> Result<Lockchain, LockchainError> {
         let path = path.as_ref();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(io_err(path, "create"))?;
-        lock(&file, path)?;
         let header = Header {
             alg: options.hash,
             count: 0,
@@ -375,18 +354,8 @@ impl Lockchain {
             head: ZERO_DIGEST,
             created: format::now_nanos(),
         };
-        file.write_all_at(&header.encode(), 0)
-            .map_err(io_err(path, "write header"))?;
         let capacity = options.initial_capacity.max(HEADER_LEN);
-        file.set_len(capacity).map_err(io_err(path, "ftruncate"))?;
-        file.sync_all().map_err(io_err(path, "fsync"))?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io_err(dir, "fsync directory"))?;
+        let file = file::create_durably(path, &header.encode(), capacity)?;
         let map = map_mut(&file, capacity, path)?;
         Ok(Lockchain {
             path: path.to_owned(),
@@ -1057,11 +1026,7 @@ fn check_walk_end(
 }
 
 fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, LockchainError> {
-    let len = to_usize(len, path)?;
-    // SAFETY: the file is open read-write and locked by this handle (the writer lock),
-    // so no other knhk handle writes it; the map covers `[0, len)`, which lies inside
-    // the file (just measured or just extended), and knhk never shortens a file.
-    unsafe { MmapOptions::new().len(len).map_mut(file) }.map_err(io_err(path, "mmap"))
+    Ok(file::map_mut(file, len, path)?)
 }
 
 /// Iterator over a chain's entries, from [`Lockchain::iter`].

@@ -36,6 +36,8 @@ pub mod storage;
 mod chain;
 mod error;
 #[cfg(unix)]
+mod file;
+#[cfg(unix)]
 mod format;
 
 #[cfg(unix)]

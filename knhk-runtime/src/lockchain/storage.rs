@@ -1,9 +1,10 @@
 //! [`MmapStorage`]: fixed-size records of one `bytemuck::Pod` type in a memory-mapped
 //! file, read in place (FORMAT.md §2).
 
-use memmap2::{Mmap, MmapMut, MmapOptions};
+use super::file::{self, FileError, Map};
+use memmap2::{MmapMut, MmapOptions};
 use std::fmt;
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io;
 use std::marker::PhantomData;
 use std::os::unix::fs::FileExt;
@@ -229,34 +230,23 @@ fn too_large(path: &Path, what: impl fmt::Display) -> StorageError {
     }
 }
 
-fn lock(file: &File, path: &Path) -> Result<(), StorageError> {
-    match file.try_lock() {
-        Ok(()) => Ok(()),
-        Err(TryLockError::WouldBlock) => Err(StorageError::Locked {
-            path: path.to_owned(),
-        }),
-        Err(TryLockError::Error(e)) => Err(io_err(path, "lock")(e)),
+impl From<FileError> for StorageError {
+    fn from(e: FileError) -> StorageError {
+        match e {
+            FileError::Io { path, op, source } => StorageError::Io { path, op, source },
+            FileError::Locked { path } => StorageError::Locked { path },
+        }
     }
+}
+
+fn lock(file: &File, path: &Path) -> Result<(), StorageError> {
+    Ok(file::lock(file, path)?)
 }
 
 fn u64_at(b: &[u8; HEADER_LEN], at: usize) -> u64 {
     let mut a = [0; 8];
     a.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(a)
-}
-
-enum Map {
-    ReadOnly(Mmap),
-    ReadWrite(MmapMut),
-}
-
-impl Map {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Map::ReadOnly(m) => m,
-            Map::ReadWrite(m) => m,
-        }
-    }
 }
 
 /// Fixed-size records of one type `T` in a memory-mapped file: `get` returns a
@@ -425,12 +415,7 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
 }
 
 fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, StorageError> {
-    let len = usize::try_from(len).map_err(|_| too_large(path, format_args!("{len} bytes")))?;
-    // SAFETY: the file is open read-write and this handle holds its writer lock, so no
-    // other knhk handle writes it; the map covers `[0, len)`, which lies inside the file
-    // (just measured or just extended), and knhk never shortens a file. Another program
-    // truncating or writing the file breaks that contract, as for any mapped file.
-    unsafe { MmapOptions::new().len(len).map_mut(file) }.map_err(io_err(path, "mmap"))
+    Ok(file::map_mut(file, len, path)?)
 }
 
 impl<T: Record> MmapStorage<T> {
@@ -482,25 +467,8 @@ impl<T: Record> MmapStorage<T> {
     /// ```
     pub fn create(path: impl AsRef<Path>) -> Result<MmapStorage<T>, StorageError> {
         let path = path.as_ref();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(io_err(path, "create"))?;
-        lock(&file, path)?;
-        file.write_all_at(&encode_header::<T>(0), 0)
-            .map_err(io_err(path, "write header"))?;
         let file_len = MIN_FILE_LEN.max((HEADER_LEN + Self::RECORD_SIZE) as u64);
-        file.set_len(file_len).map_err(io_err(path, "ftruncate"))?;
-        file.sync_all().map_err(io_err(path, "fsync"))?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io_err(dir, "fsync directory"))?;
+        let file = file::create_durably(path, &encode_header::<T>(0), file_len)?;
         let map = map_mut(&file, file_len, path)?;
         Ok(MmapStorage {
             path: path.to_owned(),
