@@ -36,6 +36,22 @@ impl Errors {
     }
 }
 
+/// Notes `key` as given; reports it and returns false if it was given before.
+pub(crate) fn first_seen(
+    seen: &mut Vec<&'static str>,
+    key: &'static str,
+    span: Span,
+    errors: &mut Errors,
+) -> bool {
+    if seen.contains(&key) {
+        errors.at(span, format_args!("`{key}` is given twice; remove one"));
+        false
+    } else {
+        seen.push(key);
+        true
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates

@@ -1,7 +1,7 @@
 //! The derive input -> [`Input`], reading every `#[builder(..)]` and checking each key
 //! as it is read.
 
-use crate::diag::{Errors, did_you_mean};
+use crate::diag::{Errors, did_you_mean, first_seen};
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -330,22 +330,6 @@ fn crate_path(meta: &Meta, errors: &mut Errors) -> Option<syn::Path> {
         ),
     }
     None
-}
-
-/// Notes `key` as given; reports it and returns false if it was given before.
-fn first_seen(
-    seen: &mut Vec<&'static str>,
-    key: &'static str,
-    span: Span,
-    errors: &mut Errors,
-) -> bool {
-    if seen.contains(&key) {
-        errors.at(span, format_args!("`{key}` is given twice; remove one"));
-        false
-    } else {
-        seen.push(key);
-        true
-    }
 }
 
 fn unknown_key(key: &str, span: Span, keys: &[&str], place: &str, errors: &mut Errors) {

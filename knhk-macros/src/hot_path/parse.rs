@@ -1,6 +1,6 @@
 //! Attribute arguments -> [`Args`], checking each argument as it is read.
 
-use crate::diag::{Errors, did_you_mean};
+use crate::diag::{Errors, did_you_mean, first_seen};
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -261,22 +261,6 @@ fn key_const(key: &str) -> &'static str {
         .into_iter()
         .find(|k| *k == key)
         .unwrap_or(BUDGET)
-}
-
-/// Notes `key` as given; reports it and returns false if it was given before.
-fn first_seen(
-    seen: &mut Vec<&'static str>,
-    key: &'static str,
-    span: Span,
-    errors: &mut Errors,
-) -> bool {
-    if seen.contains(&key) {
-        errors.at(span, format_args!("`{key}` is given twice; remove one"));
-        false
-    } else {
-        seen.push(key);
-        true
-    }
 }
 
 fn unknown_key(kind: Kind, key: &Ident, errors: &mut Errors) {

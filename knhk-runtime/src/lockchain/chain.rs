@@ -632,16 +632,8 @@ impl Lockchain {
         if needed <= current {
             return Ok(());
         }
-        let mut new_len = current.saturating_mul(2).max(MIN_GROWTH);
-        while new_len < needed {
-            new_len = new_len.saturating_mul(2);
-        }
-        self.file
-            .set_len(new_len)
-            .map_err(io_err(&self.path, "ftruncate"))?;
-        // The old map's dirty pages stay in the page cache; `sync` flushes the range
-        // through the new map, which covers the same pages.
-        self.map = Map::ReadWrite(map_mut(&self.file, new_len, &self.path)?);
+        let (map, _) = file::grow(&self.file, current, needed, MIN_GROWTH, &self.path)?;
+        self.map = Map::ReadWrite(map);
         Ok(())
     }
 

@@ -90,6 +90,26 @@ pub(crate) fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, Fil
     unsafe { MmapOptions::new().len(len).map_mut(file) }.map_err(io_err(path, "mmap"))
 }
 
+/// Extends a file this process holds the writer lock on to at least `needed` bytes,
+/// doubling its current length `current` (and at least `min`), and maps it anew.
+///
+/// The old map's dirty pages stay in the page cache; a later `msync` through the new
+/// map, which covers the same pages, flushes them.
+pub(crate) fn grow(
+    file: &File,
+    current: u64,
+    needed: u64,
+    min: u64,
+    path: &Path,
+) -> Result<(MmapMut, u64), FileError> {
+    let mut new_len = current.saturating_mul(2).max(min);
+    while new_len < needed {
+        new_len = new_len.saturating_mul(2);
+    }
+    file.set_len(new_len).map_err(io_err(path, "ftruncate"))?;
+    Ok((map_mut(file, new_len, path)?, new_len))
+}
+
 /// A handle's view of its file: read-only for readers, writable for the writer.
 pub(crate) enum Map {
     ReadOnly(Mmap),

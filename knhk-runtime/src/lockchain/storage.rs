@@ -698,16 +698,8 @@ impl<T: Record> MmapStorage<T> {
             .and_then(|n| n.checked_add(HEADER_LEN as u64))
             .ok_or_else(|| too_large(&self.path, format_args!("{wanted} records")))?;
         let current = self.map.bytes().len() as u64;
-        let mut new_len = current.saturating_mul(2).max(MIN_FILE_LEN);
-        while new_len < needed {
-            new_len = new_len.saturating_mul(2);
-        }
-        self.file
-            .set_len(new_len)
-            .map_err(io_err(&self.path, "ftruncate"))?;
-        // The old map's dirty pages stay in the page cache; `sync` flushes them through
-        // the new map, which covers the same pages.
-        self.map = Map::ReadWrite(map_mut(&self.file, new_len, &self.path)?);
+        let (map, new_len) = file::grow(&self.file, current, needed, MIN_FILE_LEN, &self.path)?;
+        self.map = Map::ReadWrite(map);
         self.capacity = Self::capacity_of(new_len);
         Ok(())
     }
