@@ -10,6 +10,7 @@
 mod builder;
 mod const_hash;
 mod diag;
+mod generics;
 mod hot_path;
 mod sealed;
 mod static_map;

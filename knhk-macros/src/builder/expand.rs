@@ -12,6 +12,7 @@
 
 use super::parse::{Field, FieldKind, Input};
 use super::validate::{finish_fn, setter_names};
+use crate::generics::param_arg;
 use proc_macro2::{Group, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -425,24 +426,6 @@ impl SelfType {
             }
         }
         out
-    }
-}
-
-/// A generic parameter as an argument: `'a`, `T`, `N`.
-fn param_arg(param: &GenericParam) -> TokenStream {
-    match param {
-        GenericParam::Lifetime(p) => {
-            let lifetime = &p.lifetime;
-            quote!(#lifetime)
-        }
-        GenericParam::Type(p) => {
-            let ident = &p.ident;
-            quote!(#ident)
-        }
-        GenericParam::Const(p) => {
-            let ident = &p.ident;
-            quote!(#ident)
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The sealed trait with its private supertrait, or an impl with its seal.
 
+use crate::generics::param_arg;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -45,21 +46,7 @@ pub(crate) fn sealed_trait(mut item: ItemTrait, crate_name: &str) -> TokenStream
             }
         })
         .collect();
-    let args = item.generics.params.iter().map(|param| match param {
-        GenericParam::Lifetime(p) => {
-            let lifetime = &p.lifetime;
-            quote!(#lifetime)
-        }
-        GenericParam::Type(p) => {
-            let ident = &p.ident;
-            quote!(#ident)
-        }
-        GenericParam::Const(p) => {
-            let ident = &p.ident;
-            quote!(#ident)
-        }
-    });
-    let args: Vec<TokenStream> = args.collect();
+    let args: Vec<TokenStream> = item.generics.params.iter().map(param_arg).collect();
     let (seal, params) = if params.is_empty() {
         (quote!(#module::Sealed), TokenStream::new())
     } else {
