@@ -11,9 +11,13 @@
 //! price to a level and mix an order id are `#[hot_path]`s; submitting and cancelling
 //! are `#[warm_path]`s. After a few hundred thousand orders the program prints the
 //! budget report, the verdicts, what `measure()` says of the paths too small to time
-//! per call, and one deliberate violation.
+//! per call, and one deliberate violation. Orders are made with a typestate builder
+//! (`#[derive(Builder)]`), and the report is sealed into a lockchain in the temporary
+//! directory, one entry per run, then verified read-only with an inclusion proof.
 
-use knhk_runtime::{Policy, Verdict, hot_path, measure, warm_path};
+use knhk_runtime::lockchain::digest::to_hex;
+use knhk_runtime::lockchain::{Lockchain, merkle::verify_inclusion};
+use knhk_runtime::{Builder, Policy, Verdict, hot_path, measure, warm_path};
 use std::collections::VecDeque;
 use std::hint::black_box;
 
@@ -26,7 +30,7 @@ enum Side {
     Sell,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Builder)]
 struct Order {
     id: u64,
     side: Side,
@@ -185,12 +189,13 @@ fn orders(n: u64) -> impl Iterator<Item = Order> {
             Side::Buy => mid + 4 - offset,
             Side::Sell => mid - 4 + offset,
         };
-        Order {
-            id,
-            side,
-            price,
-            qty: 1 + ((state >> 20) % 50) as u32,
-        }
+        // A typestate builder: leaving out a field, or setting one twice, does not compile.
+        Order::builder()
+            .id(id)
+            .side(side)
+            .price(price)
+            .qty(1 + ((state >> 20) % 50) as u32)
+            .build()
     })
 }
 
@@ -281,4 +286,59 @@ fn main() {
         Ok(()) => println!("every budget met"),
         Err(error) => println!("a CI gate on these verdicts would fail:\n{error}"),
     }
+    println!();
+
+    if let Err(error) = seal(&report) {
+        eprintln!("could not seal the report: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// Appends the report to a lockchain in the temporary directory (one entry per run),
+/// then checks it as an auditor would: read-only, against the receipt and a root.
+fn seal(report: &knhk_runtime::Report) -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::temp_dir().join("knhk-quickstart.lockchain");
+    let mut chain = if path.exists() {
+        Lockchain::open(&path)?
+    } else {
+        Lockchain::create(&path)?
+    };
+    let receipt = report.seal(&mut chain)?;
+    drop(chain);
+
+    let auditor = Lockchain::open_read_only(&path)?;
+    let head = auditor.verify_against(&receipt)?;
+    let (root, size) = (auditor.root(), auditor.len());
+    let alg = auditor.hash_algorithm();
+    let entry = auditor
+        .get(receipt.seq)
+        .ok_or("the sealed entry is missing")?;
+    let proof = auditor.inclusion_proof(receipt.seq)?;
+    verify_inclusion(
+        alg,
+        &root,
+        size,
+        receipt.seq,
+        &alg.leaf_hash(entry.canonical_bytes()),
+        &proof,
+    )?;
+    println!(
+        "report sealed as entry {} of {} ({}, {} bytes), hash {}",
+        receipt.seq,
+        head.len,
+        path.display(),
+        entry.payload().len(),
+        to_hex(&receipt.hash),
+    );
+    println!(
+        "chain verified; {alg} Merkle root at size {size}: {}; inclusion proof of {} hashes checked",
+        to_hex(&root),
+        proof.hashes.len(),
+    );
+    println!(
+        "inspect it: cargo run -p knhk-examples --bin lockchain -- show {} --from {}",
+        path.display(),
+        receipt.seq
+    );
+    Ok(())
 }
