@@ -666,20 +666,14 @@ impl Lockchain {
             return Ok(());
         }
         let start = self.committed.len as usize;
-        map.flush_range(start, self.end as usize - start)
-            .map_err(io_err(&self.path, "msync"))?;
         let committed = Committed {
             count: self.offsets.len() as u64,
             len: self.end,
             head: self.head.map_or(ZERO_DIGEST, |r| r.hash),
         };
-        let header = self.header_for(committed);
-        self.file
-            .write_all_at(&header.encode(), 0)
-            .map_err(io_err(&self.path, "write header"))?;
-        self.file
-            .sync_data()
-            .map_err(io_err(&self.path, "fdatasync"))?;
+        let header = self.header_for(committed).encode();
+        let len = self.end as usize - start;
+        file::commit(&self.file, map, start, len, &header, &self.path)?;
         self.committed = committed;
         Ok(())
     }

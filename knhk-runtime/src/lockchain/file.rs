@@ -110,6 +110,23 @@ pub(crate) fn grow(
     Ok((map_mut(file, new_len, path)?, new_len))
 }
 
+/// The commit protocol (FORMAT.md §1.4 and §2): `msync` of the bytes written since the
+/// last commit, `[start, start + len)`, then one `pwrite` of the new header at offset
+/// 0, then `fdatasync`. Data first, so a header never points past durable bytes.
+pub(crate) fn commit(
+    file: &File,
+    map: &MmapMut,
+    start: usize,
+    len: usize,
+    header: &[u8],
+    path: &Path,
+) -> Result<(), FileError> {
+    map.flush_range(start, len).map_err(io_err(path, "msync"))?;
+    file.write_all_at(header, 0)
+        .map_err(io_err(path, "write header"))?;
+    file.sync_data().map_err(io_err(path, "fdatasync"))
+}
+
 /// A handle's view of its file: read-only for readers, writable for the writer.
 pub(crate) enum Map {
     ReadOnly(Mmap),

@@ -737,14 +737,9 @@ impl<T: Record> MmapStorage<T> {
             return Ok(());
         }
         let start = HEADER_LEN + self.synced * Self::RECORD_SIZE;
-        map.flush_range(start, (self.len - self.synced) * Self::RECORD_SIZE)
-            .map_err(io_err(&self.path, "msync"))?;
-        self.file
-            .write_all_at(&encode_header::<T>(self.len as u64), 0)
-            .map_err(io_err(&self.path, "write header"))?;
-        self.file
-            .sync_data()
-            .map_err(io_err(&self.path, "fdatasync"))?;
+        let len = (self.len - self.synced) * Self::RECORD_SIZE;
+        let header = encode_header::<T>(self.len as u64);
+        file::commit(&self.file, map, start, len, &header, &self.path)?;
         self.synced = self.len;
         Ok(())
     }
