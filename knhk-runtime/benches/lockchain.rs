@@ -14,11 +14,16 @@
 //!   BLAKE3, in bytes of committed file per second.
 //! - `proof/*`: inclusion proof generation and verification in a chain of 1 M entries.
 
+// The tests' RNG, so the benchmark draws its indices the same way.
+#[path = "../tests/lockchain_util/mod.rs"]
+mod lockchain_util;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use knhk_runtime::lockchain::merkle::verify_inclusion;
 use knhk_runtime::lockchain::{
     CreateOptions, HashAlgorithm, InclusionProof, Lockchain, MmapStorage, Record,
 };
+use lockchain_util::Rng;
 use std::fs::File;
 use std::hint::black_box;
 use std::os::unix::fs::FileExt;
@@ -48,18 +53,10 @@ fn fold(l: &Line) -> u64 {
     l.words.iter().fold(0, |a, &w| a ^ w)
 }
 
-/// Random indices below `n`, drawn before measuring (SplitMix64).
+/// Random indices below `n`, drawn before measuring.
 fn random_indices(n: u64, count: usize) -> Vec<u64> {
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    (0..count)
-        .map(|_| {
-            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) % n
-        })
-        .collect()
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    (0..count).map(|_| rng.below(n)).collect()
 }
 
 /// `512K`, `480M`, `2G` or plain bytes.

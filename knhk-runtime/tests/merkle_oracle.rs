@@ -2,6 +2,8 @@
 //! implementation) over the same leaf inputs: equal roots at every size, byte-equal
 //! inclusion and consistency proofs, and each side verifying the other's proofs.
 
+mod lockchain_util;
+
 use ct_merkle::ConsistencyProof as CtConsistencyProof;
 use ct_merkle::InclusionProof as CtInclusionProof;
 use ct_merkle::RootHash;
@@ -10,6 +12,7 @@ use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm};
 use knhk_runtime::lockchain::merkle::{
     ConsistencyProof, InclusionProof, MerkleTree, verify_consistency, verify_inclusion,
 };
+use lockchain_util::Rng;
 use sha2::Sha256;
 
 const ALG: HashAlgorithm = HashAlgorithm::Sha256;
@@ -24,23 +27,6 @@ fn leaf_input(i: u64) -> Vec<u8> {
     bytes.extend((0..len).map(|j| (j as u8) ^ (i as u8)));
     bytes.truncate(len);
     bytes
-}
-
-/// A small deterministic generator (SplitMix64) for the random sizes.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn digests(bytes: &[u8]) -> Vec<Digest> {

@@ -5,11 +5,17 @@
 use std::path::PathBuf;
 
 /// A fresh path under the target's scratch dir (a real filesystem, not tmpfs), with no
-/// file at it.
+/// file at it: `name` with the process id before its extension (`model.stor` becomes
+/// `model-<pid>.stor`), or before `.lockchain` if it has none.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lockchain");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}-{}.lockchain", std::process::id()));
+    let pid = std::process::id();
+    let file = match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}-{pid}.{ext}"),
+        None => format!("{name}-{pid}.lockchain"),
+    };
+    let path = dir.join(file);
     let _ = std::fs::remove_file(&path);
     path
 }
