@@ -6,7 +6,7 @@
 mod lockchain_util;
 
 use knhk_runtime::lockchain::{
-    CreateOptions, EntryFault, HashAlgorithm, Lockchain, LockchainError, VerifiedHead,
+    CreateOptions, EntryFault, HashAlgorithm, HeaderField, Lockchain, LockchainError, VerifiedHead,
 };
 use lockchain_util::{Rng, payload_for, scratch};
 use proptest::prelude::*;
@@ -120,15 +120,12 @@ fn a_foreign_file_or_random_bytes_are_a_bad_magic_at_offset_0() {
         let (ro, rw) = open_both(&path);
         for r in [ro, rw] {
             match r {
-                Err(
-                    e @ LockchainError::BadHeaderField {
-                        field: "magic",
-                        offset: 0,
-                        ..
-                    },
-                ) => {
+                Err(e @ LockchainError::BadMagic { found, .. }) => {
+                    assert_eq!(found[..], bytes[..8]);
                     let message = e.to_string();
                     assert!(message.contains("not a lockchain file"), "{message}");
+                    assert!(message.contains("magic at byte offset 0 is `"), "{message}");
+                    assert!(message.contains("expected `KNHKLCHN`"), "{message}");
                 }
                 other => panic!("{name}: {other:?}"),
             }
@@ -139,13 +136,13 @@ fn a_foreign_file_or_random_bytes_are_a_bad_magic_at_offset_0() {
 #[test]
 fn header_fields_are_checked_in_order_with_their_offsets() {
     let (bytes, _, _) = valid();
-    let cases: [(usize, u8, &str, u64); 6] = [
-        (8, 2, "version", 8),
-        (10, 3, "hash algorithm", 10),
-        (10, 0, "hash algorithm", 10),
-        (11, 1, "flags", 11),
-        (12, 64, "header size", 12),
-        (90, 1, "reserved", 90),
+    let cases: [(usize, u8, HeaderField, u64); 6] = [
+        (8, 2, HeaderField::Version, 8),
+        (10, 3, HeaderField::HashAlgorithm, 10),
+        (10, 0, HeaderField::HashAlgorithm, 10),
+        (11, 1, HeaderField::Flags, 11),
+        (12, 64, HeaderField::HeaderSize, 12),
+        (90, 1, HeaderField::Reserved, 90),
     ];
     for (at, value, field, offset) in cases {
         let mut b = bytes.clone();
@@ -162,6 +159,60 @@ fn header_fields_are_checked_in_order_with_their_offsets() {
             other => panic!("{field}: {other:?}"),
         }
     }
+    // Two bad fields at once: the earlier in FORMAT.md §1.1's order is reported, so a
+    // check done out of order fails here. Every pair of the cases above (except two
+    // values of the same byte), in both orders of writing them.
+    for (i, &(at_a, value_a, field_a, offset_a)) in cases.iter().enumerate() {
+        for &(at_b, value_b, field_b, _) in &cases[i + 1..] {
+            if at_a == at_b {
+                continue;
+            }
+            let mut b = bytes.clone();
+            b[at_a] = value_a;
+            b[at_b] = value_b;
+            let path = write("header-two-fields", &b);
+            for r in [open_both(&path).0, open_both(&path).1] {
+                match r {
+                    Err(LockchainError::BadHeaderField {
+                        field: f,
+                        offset: o,
+                        ..
+                    }) => assert_eq!((f, o), (field_a, offset_a), "{field_a} and {field_b}"),
+                    other => panic!("{field_a} and {field_b}: {other:?}"),
+                }
+            }
+        }
+    }
+    // The magic comes before every field; the header hash and the committed length
+    // come after them all.
+    let mut b = bytes.clone();
+    b[0] = b'X';
+    b[12] = 64;
+    let path = write("header-magic-and-size", &b);
+    assert!(matches!(
+        Lockchain::open_read_only(&path),
+        Err(LockchainError::BadMagic { .. })
+    ));
+    let mut b = bytes.clone();
+    forge(&mut b, None, Some(u64::MAX), None);
+    b[90] = 1; // reserved, after the hash was computed: both the hash and the field are bad
+    let path = write("header-reserved-and-hash", &b);
+    assert!(matches!(
+        Lockchain::open_read_only(&path),
+        Err(LockchainError::BadHeaderField {
+            field: HeaderField::Reserved,
+            offset: 90,
+            ..
+        })
+    ));
+    let mut b = bytes.clone();
+    b[16..24].copy_from_slice(&u64::MAX.to_le_bytes()); // count, hash not fixed
+    b[24..32].copy_from_slice(&u64::MAX.to_le_bytes()); // committed length past the end
+    let path = write("header-hash-and-length", &b);
+    assert!(matches!(
+        Lockchain::open_read_only(&path),
+        Err(LockchainError::HeaderHashMismatch { .. })
+    ));
     let mut b = bytes.clone();
     b[20] ^= 1; // the count, without fixing the header hash
     let path = write("header-hash", &b);
@@ -294,6 +345,164 @@ fn verify_notices_a_header_changed_behind_a_writer() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_forged_header_on_a_sparse_file_is_an_error_not_an_allocation() {
+    // A few KiB of data and a 1 TiB hole: a header claiming u64::MAX entries in 1 TiB
+    // must not make `open` reserve room for them (an abort on a failed allocation)
+    // before the walk finds that the entries are not there.
+    let (bytes, _, end) = valid();
+    let committed: u64 = 1 << 40;
+    let mut b = bytes[..*end as usize].to_vec();
+    forge(&mut b, Some(u64::MAX), Some(committed), None);
+    let path = write("sparse-forged", &b);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(committed)
+        .unwrap();
+    let (ro, rw) = open_both(&path);
+    std::fs::remove_file(&path).unwrap();
+    for r in [ro, rw] {
+        match r {
+            Err(LockchainError::Corrupt {
+                seq: 12,
+                offset,
+                fault:
+                    EntryFault::BadSequence {
+                        expected: 12,
+                        found: 0,
+                    },
+                ..
+            }) => assert_eq!(offset, *end),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
+    let path = scratch("reader-header");
+    let mut writer = Lockchain::create(&path).unwrap();
+    writer.append_batch(&[&b"a"[..], b"b"]).unwrap();
+    writer.sync().unwrap();
+    let end = writer.verify().unwrap().end;
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    reader.verify().unwrap();
+    let good = std::fs::read(&path).unwrap()[..128].to_vec();
+    let other = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    // Valid headers (hash recomputed) that disagree with what the reader opened with
+    // without being ahead of it in both count and length.
+    let cases = [
+        ("another head hash", None, None, Some([9; 32])),
+        (
+            "a longer length, the same count",
+            None,
+            Some(end + 88),
+            None,
+        ),
+        ("a larger count, the same length", Some(3), None, None),
+        (
+            "a larger count, a shorter length",
+            Some(3),
+            Some(end - 8),
+            None,
+        ),
+    ];
+    for (case, count, committed, head) in cases {
+        let mut header = good.clone();
+        forge(&mut header, count, committed, head);
+        other.write_all_at(&header, 0).unwrap();
+        match reader.verify() {
+            Err(e @ LockchainError::HeaderChanged { .. }) => {
+                assert!(e.to_string().contains("head hash"), "{case}: {e}")
+            }
+            other => panic!("{case}: {other:?}"),
+        }
+        other.write_all_at(&good, 0).unwrap();
+        reader.verify().unwrap();
+    }
+    // The writer committing more is a header ahead in both.
+    writer.append(b"c").unwrap();
+    writer.sync().unwrap();
+    assert_eq!(reader.verify().unwrap().len, 2);
+}
+
+/// The bytes of entry `seq` with `payload` after an entry hashing to `prev`, and its
+/// hash (FORMAT.md §1.2), as a forger would write them.
+fn entry_bytes(
+    alg: HashAlgorithm,
+    seq: u64,
+    prev: [u8; 32],
+    payload: &[u8],
+) -> (Vec<u8>, [u8; 32]) {
+    let mut b = Vec::new();
+    b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    b.extend_from_slice(&seq.to_le_bytes());
+    b.extend_from_slice(&7u64.to_le_bytes());
+    b.extend_from_slice(&prev);
+    b.extend_from_slice(payload);
+    let hash = alg.hash(&[&b]);
+    b.resize(b.len().next_multiple_of(8), 0);
+    b.extend_from_slice(&hash);
+    (b, hash)
+}
+
+#[test]
+fn verify_names_an_entry_moved_behind_the_handle() {
+    // Entries 1 and 2 (96 bytes each) rewritten behind the handle as a valid pair of
+    // 104 and 88 bytes: the chain still checks, but not where the handle has it.
+    let rewrite = |path: &Path, at: u64, prev: [u8; 32]| {
+        let alg = HashAlgorithm::Sha256;
+        let (one, one_hash) = entry_bytes(alg, 1, prev, b"0123456789");
+        let (two, two_hash) = entry_bytes(alg, 2, one_hash, b"");
+        assert_eq!((one.len(), two.len()), (104, 88));
+        let other = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        other.write_all_at(&[one, two].concat(), at).unwrap();
+        two_hash
+    };
+    let check = |r: Result<VerifiedHead, LockchainError>, at: u64| match r {
+        Err(
+            e @ LockchainError::EntryMoved {
+                seq: 1,
+                expected_offset,
+                expected_end,
+                found_offset,
+                found_end,
+                ..
+            },
+        ) => {
+            assert_eq!(
+                (expected_offset, expected_end, found_offset, found_end),
+                (at, at + 96, at, at + 104)
+            );
+            assert!(e.to_string().contains("rewritten behind the handle"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    };
+    // A writer whose entries 1 and 2 are not synced yet (its header is unchanged).
+    let path = scratch("moved-writer");
+    let mut writer = Lockchain::create(&path).unwrap();
+    let zero = writer.append(b"x").unwrap();
+    writer.sync().unwrap();
+    writer.append_batch(&[&b"bb"[..], b"cc"]).unwrap();
+    let at = writer.get(1).unwrap().offset();
+    rewrite(&path, at, zero.hash);
+    check(writer.verify(), at);
+    // A reader of three committed entries, the header left alone.
+    let path = scratch("moved-reader");
+    let mut writer = Lockchain::create(&path).unwrap();
+    let zero = writer.append(b"x").unwrap();
+    writer.append_batch(&[&b"bb"[..], b"cc"]).unwrap();
+    writer.sync().unwrap();
+    drop(writer);
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let at = reader.get(1).unwrap().offset();
+    rewrite(&path, at, zero.hash);
+    check(reader.verify(), at);
 }
 
 /// What a mutation does to a valid file.

@@ -283,6 +283,7 @@ fn create_refuses_an_existing_file() {
 fn oversized_payloads_are_refused_before_anything_is_written() {
     let path = scratch("too-large");
     let mut chain = Lockchain::create(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
     // 4 GiB of untouched anonymous memory: address space, not RAM.
     let huge = memmap2::MmapMut::map_anon((1 << 32) + 1).unwrap();
     match chain.append_batch(&[&b"small"[..], &huge[..]]) {
@@ -295,6 +296,57 @@ fn oversized_payloads_are_refused_before_anything_is_written() {
         Err(LockchainError::PayloadTooLarge { .. })
     ));
     assert_eq!(chain.append_batch::<&[u8]>(&[]).unwrap(), None);
+    // Not a byte written into the map (which is the file) either, and no growth.
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is unchanged"
+    );
+    drop(chain);
+    assert_eq!(Lockchain::open(&path).unwrap().discarded_tail_bytes(), 0);
+}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[test]
+fn a_failed_create_leaves_no_file_behind() {
+    let path = scratch("create-fails");
+    // No filesystem holds 4 EiB: reserving them fails after the file was created.
+    let options = CreateOptions {
+        initial_capacity: 1 << 62,
+        ..CreateOptions::default()
+    };
+    match Lockchain::create_with(&path, options) {
+        Err(LockchainError::Io { op, .. }) => assert_eq!(op, "fallocate"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!path.exists(), "the half-made file was removed");
+    // So creating it again works.
+    Lockchain::create(&path).unwrap().append(b"a").unwrap();
+}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[test]
+fn create_and_growth_reserve_the_blocks_of_the_file() {
+    use std::os::unix::fs::MetadataExt;
+    // Blocks reserved up front: a store into the map can never meet a full disk (a
+    // sparse file would raise SIGBUS there instead of an error from `append`).
+    let allocated = |path: &std::path::Path| {
+        let m = std::fs::metadata(path).unwrap();
+        (m.blocks() * 512, m.len())
+    };
+    let path = scratch("fallocate");
+    let options = CreateOptions {
+        initial_capacity: 1 << 20,
+        ..CreateOptions::default()
+    };
+    let mut chain = Lockchain::create_with(&path, options).unwrap();
+    let (blocks, len) = allocated(&path);
+    assert_eq!(len, 1 << 20);
+    assert!(blocks >= len, "create: {blocks} bytes of blocks for {len}");
+    chain.append(&vec![1; 3 << 20]).unwrap(); // grows to 4 MiB
+    let (blocks, len) = allocated(&path);
+    assert_eq!(len, 4 << 20);
+    assert!(blocks >= len, "growth: {blocks} bytes of blocks for {len}");
 }
 
 /// Collects what `tracing` writes, to see the recovery warning.
@@ -380,6 +432,45 @@ fn receipts_detect_truncation_and_substitution() {
         }) => assert_eq!((expected, found), (second.hash, first.hash)),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_reader_opened_before_a_receipt_says_so() {
+    let path = scratch("reader-behind");
+    let mut writer = Lockchain::create(&path).unwrap();
+    writer.append(b"a").unwrap();
+    writer.sync().unwrap();
+    let reader = Lockchain::open_read_only(&path).unwrap();
+    let later = writer.append(b"b").unwrap();
+    writer.sync().unwrap();
+    match reader.verify_against(&later) {
+        Err(
+            e @ LockchainError::ReaderBehind {
+                receipt_seq: 1,
+                len: 1,
+                committed_on_disk: 2,
+                ..
+            },
+        ) => assert!(e.to_string().contains("reopen"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // A receipt past what the file holds is still a truncation.
+    let future = Receipt {
+        seq: 2,
+        hash: later.hash,
+    };
+    assert!(matches!(
+        reader.verify_against(&future),
+        Err(LockchainError::Truncated {
+            receipt_seq: 2,
+            len: 1,
+            ..
+        })
+    ));
+    Lockchain::open_read_only(&path)
+        .unwrap()
+        .verify_against(&later)
+        .unwrap();
 }
 
 #[test]

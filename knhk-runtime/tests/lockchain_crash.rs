@@ -225,6 +225,27 @@ fn cachestat(file: &std::fs::File) -> std::io::Result<Cachestat> {
     }
 }
 
+/// `(major, minor)` of a kernel release such as `6.8.0-45-generic`.
+#[cfg(target_os = "linux")]
+fn kernel_version(release: &str) -> Option<(u32, u32)> {
+    let mut parts = release.trim().split(['.', '-']);
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn kernel_versions_parse() {
+    assert_eq!(kernel_version("6.8.0-45-generic\n"), Some((6, 8)));
+    assert_eq!(
+        kernel_version("5.15.167.4-microsoft-standard-WSL2"),
+        Some((5, 15))
+    );
+    assert_eq!(kernel_version("6.18.44-fc-v669"), Some((6, 18)));
+    assert_eq!(kernel_version("garbage"), None);
+}
+
 #[test]
 fn no_dirty_pages_remain_after_sync() {
     #[cfg(not(target_os = "linux"))]
@@ -237,7 +258,19 @@ fn no_dirty_pages_remain_after_sync() {
         let clean = match cachestat(&probe) {
             Ok(s) => s,
             Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => {
-                eprintln!("skipped: cachestat(2) needs Linux 6.5 or later ({e})");
+                // Skipping is for old kernels only: on 6.5 or later a missing cachestat
+                // is a failure, not a silent pass.
+                let release =
+                    std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+                let version = kernel_version(&release);
+                assert!(
+                    version.is_some_and(|v| v < (6, 5)),
+                    "cachestat(2) returned ENOSYS on kernel {release:?}: only kernels before 6.5 may lack it"
+                );
+                eprintln!(
+                    "skipped: cachestat(2) needs Linux 6.5 or later, this is {} ({e})",
+                    release.trim()
+                );
                 return;
             }
             Err(e) => panic!("cachestat: {e}"),

@@ -3,12 +3,14 @@
 //! that never write, and random push/sync/reopen sequences against a `Vec` model.
 #![cfg(unix)]
 
+mod lockchain_util;
+
 use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
+use lockchain_util::scratch;
 use proptest::prelude::*;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A 64-byte record; its words derive from its index so every byte can be checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
@@ -47,20 +49,6 @@ struct ShortLine {
 
 impl Record for ShortLine {
     const TYPE_ID: u64 = Line::TYPE_ID;
-}
-
-/// A fresh path under the target's scratch directory.
-fn scratch(name: &str) -> PathBuf {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "mmap-storage-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    let _ = std::fs::remove_file(&path);
-    path
 }
 
 /// A synced storage of `n` lines.
@@ -194,7 +182,7 @@ fn foreign_files_are_not_storage() {
     );
     let message = err.to_string();
     assert!(
-        message.contains("not an MmapStorage file: magic at byte offset 0 is `KNHKLCHN` (4b 4e 48 4b 4c 43 48 4e), expected `KNHKSTOR`"),
+        message.contains("not an MmapStorage file: magic at byte offset 0 is `KNHKLCHN` (4b4e484b4c43484e), expected `KNHKSTOR`"),
         "{message}"
     );
 
@@ -404,6 +392,27 @@ fn create_refuses_an_existing_file() {
     check_lines(&MmapStorage::<Line>::open_read_only(&path).unwrap(), 7);
 }
 
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[test]
+fn create_and_growth_reserve_the_blocks_of_the_file() {
+    use std::os::unix::fs::MetadataExt;
+    // Blocks reserved up front: a store into the map can never meet a full disk (a
+    // sparse file would raise SIGBUS there instead of an error from `push`).
+    let allocated = |path: &PathBuf| {
+        let m = std::fs::metadata(path).unwrap();
+        (m.blocks() * 512, m.len())
+    };
+    let path = scratch("blocks.stor");
+    let mut s = MmapStorage::<Line>::create(&path).unwrap();
+    let (blocks, len) = allocated(&path);
+    assert_eq!(len, 64 * 1024);
+    assert!(blocks >= len, "create: {blocks} bytes of blocks for {len}");
+    s.reserve(10_000).unwrap();
+    let (blocks, len) = allocated(&path);
+    assert_eq!(len, 1 << 20);
+    assert!(blocks >= len, "growth: {blocks} bytes of blocks for {len}");
+}
+
 #[derive(Clone, Debug)]
 enum Op {
     Push(u64),
@@ -469,6 +478,6 @@ proptest! {
         drop(s);
         let r = MmapStorage::<Line>::open_read_only(&path).unwrap();
         prop_assert_eq!(r.as_slice(), &model[..synced]);
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        let _ = std::fs::remove_file(&path);
     }
 }

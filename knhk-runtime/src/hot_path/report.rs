@@ -167,7 +167,21 @@ impl Report {
 
     /// Appends the report's JSON ([`Report::to_json`]) to a lockchain as one entry,
     /// syncs, and returns the entry's receipt: the report is acknowledged when this
-    /// returns.
+    /// returns `Ok`. The sync also acknowledges entries appended to `chain` before.
+    ///
+    /// Errors:
+    /// - from the append (read-only chain, a handle poisoned by an earlier failed sync,
+    ///   the file cannot grow, e.g. a full disk): nothing was appended; the chain is as
+    ///   before.
+    /// - from the sync ([`LockchainError::Io`](crate::lockchain::LockchainError::Io)):
+    ///   the entry stays appended in this handle but is not acknowledged, and the
+    ///   handle is poisoned (every later `append` and `sync` fails with
+    ///   [`LockchainError::Poisoned`](crate::lockchain::LockchainError::Poisoned)). Drop
+    ///   `chain` and reopen the file with
+    ///   [`Lockchain::open`](crate::lockchain::Lockchain::open): it recovers the last
+    ///   committed state, which holds the report or not depending on the step that
+    ///   failed (FORMAT.md §1.4). Either way the report was not acknowledged: if it must
+    ///   be kept, seal it again into the reopened chain (which may then hold it twice).
     ///
     /// ```
     /// use knhk_runtime::Report;

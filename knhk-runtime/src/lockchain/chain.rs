@@ -1,14 +1,13 @@
 //! The [`Lockchain`]: a memory-mapped, hash-chained, append-only file (FORMAT.md §1).
 
-use super::digest::{Digest, HashAlgorithm};
+use super::digest::{Digest, HashAlgorithm, to_hex};
 use super::error::LockchainError;
 use super::file::{self, Map};
 use super::format::{self, HEADER_LEN, Header, RawEntry, ZERO_DIGEST};
 use super::merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
-use memmap2::{MmapMut, MmapOptions};
+use memmap2::MmapOptions;
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +17,12 @@ pub const MIN_GROWTH: u64 = 64 * 1024;
 /// How many times `open_read_only` re-reads a header whose hash does not match before
 /// reporting it: a reader can catch the writer's header `pwrite` half done.
 const HEADER_READ_ATTEMPTS: u32 = 5;
+
+/// The most entries `open` reserves room for up front (offsets and Merkle leaves); a
+/// longer chain grows the vectors as the walk finds its entries. The header's count
+/// is not trusted for an allocation: a forged header on a small sparse file could ask
+/// for terabytes.
+const MAX_PREALLOCATED_ENTRIES: u64 = 1 << 16;
 
 /// Proof that an entry was appended: its sequence number and entry hash.
 ///
@@ -231,6 +236,9 @@ pub struct Lockchain {
     committed: Committed,
     tree: MerkleTree,
     discarded_tail: u64,
+    /// The step of a failed `sync` (FORMAT.md §1.4): set, the handle appends and syncs
+    /// no more.
+    poisoned: Option<&'static str>,
 }
 
 impl fmt::Debug for Lockchain {
@@ -242,15 +250,8 @@ impl fmt::Debug for Lockchain {
             .field("len", &self.len())
             .field("committed", &self.committed.count)
             .field("end", &self.end)
+            .field("poisoned", &self.poisoned)
             .finish_non_exhaustive()
-    }
-}
-
-fn io_err<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> LockchainError + 'a {
-    move |source| LockchainError::Io {
-        path: path.to_owned(),
-        op,
-        source,
     }
 }
 
@@ -263,24 +264,12 @@ impl From<file::FileError> for LockchainError {
     }
 }
 
-fn to_usize(n: u64, path: &Path) -> Result<usize, LockchainError> {
-    Ok(file::to_usize(n, path)?)
-}
-
-fn lock(file: &File, path: &Path) -> Result<(), LockchainError> {
-    Ok(file::lock(file, path)?)
-}
-
-fn file_len(file: &File, path: &Path) -> Result<u64, LockchainError> {
-    Ok(file.metadata().map_err(io_err(path, "fstat"))?.len())
-}
-
 /// Reads and checks the header with `pread`, up to `attempts` times while its hash does
 /// not match; returns it with the file length it was checked against.
 fn read_header(file: &File, path: &Path, attempts: u32) -> Result<(Header, u64), LockchainError> {
     let mut attempt = 1;
     loop {
-        let len = file_len(file, path)?;
+        let len = file::file_len(file, path)?;
         if len < HEADER_LEN {
             return Err(LockchainError::TruncatedHeader {
                 path: path.to_owned(),
@@ -289,7 +278,7 @@ fn read_header(file: &File, path: &Path, attempts: u32) -> Result<(Header, u64),
         }
         let mut bytes = [0u8; 128];
         file.read_exact_at(&mut bytes, 0)
-            .map_err(io_err(path, "read header"))?;
+            .map_err(file::io_err(path, "read header"))?;
         match Header::decode(&bytes, len, path) {
             Err(LockchainError::HeaderHashMismatch { .. }) if attempt < attempts => {
                 attempt += 1;
@@ -355,8 +344,7 @@ impl Lockchain {
             created: format::now_nanos(),
         };
         let capacity = options.initial_capacity.max(HEADER_LEN);
-        let file = file::create_durably(path, &header.encode(), capacity)?;
-        let map = map_mut(&file, capacity, path)?;
+        let (file, map) = file::create_durably(path, &header.encode(), capacity)?;
         Ok(Lockchain {
             path: path.to_owned(),
             file,
@@ -373,6 +361,7 @@ impl Lockchain {
             },
             tree: MerkleTree::new(header.alg),
             discarded_tail: 0,
+            poisoned: None,
         })
     }
 
@@ -411,10 +400,10 @@ impl Lockchain {
             .read(true)
             .write(true)
             .open(path)
-            .map_err(io_err(path, "open"))?;
-        lock(&file, path)?;
+            .map_err(file::io_err(path, "open"))?;
+        file::lock(&file, path)?;
         let (header, len) = read_header(&file, path, 1)?;
-        let map = map_mut(&file, len, path)?;
+        let map = file::map_mut(&file, len, path)?;
         let mut chain = Lockchain::load(path, file, &header, Map::ReadWrite(map))?;
         let Map::ReadWrite(map) = &mut chain.map else {
             unreachable!("mapped read-write just above");
@@ -425,7 +414,7 @@ impl Lockchain {
         if let Some(last) = tail.iter().rposition(|&b| b != 0) {
             tail[..=last].fill(0);
             map.flush_range(tail_start, last + 1)
-                .map_err(io_err(path, "msync"))?;
+                .map_err(file::io_err(path, "msync"))?;
             let discarded = last as u64 + 1;
             chain.discarded_tail = discarded;
             tracing::warn!(
@@ -460,15 +449,18 @@ impl Lockchain {
     /// ```
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(io_err(path, "open"))?;
+        let file = File::open(path).map_err(file::io_err(path, "open"))?;
         let (header, _) = read_header(&file, path, HEADER_READ_ATTEMPTS)?;
-        let len = to_usize(header.committed_len, path)?;
-        // SAFETY: the map is read-only and covers `[0, committed length)`, which the
-        // writer never modifies (FORMAT.md §1.5) and knhk never shortens; it was checked
-        // to lie inside the file. Another program truncating or rewriting the file
+        let len = file::to_usize(header.committed_len, path)?;
+        // SAFETY: the map is read-only and covers `[0, committed length)`, which was
+        // checked to lie inside the file and which knhk never shortens. Of it, the
+        // writer modifies only the header, bytes `[0, 128)`, with each sync's `pwrite`
+        // (FORMAT.md §1.5); this handle never reads those through the map (it reads the
+        // header with `pread`), and it reads only entries, in `[128, committed length)`,
+        // which no writer modifies. Another program truncating or rewriting the file
         // breaks that contract, as it would for any reader.
-        let map =
-            unsafe { MmapOptions::new().len(len).map(&file) }.map_err(io_err(path, "mmap"))?;
+        let map = unsafe { MmapOptions::new().len(len).map(&file) }
+            .map_err(file::io_err(path, "mmap"))?;
         Lockchain::load(path, file, &header, Map::ReadOnly(map))
     }
 
@@ -482,16 +474,17 @@ impl Lockchain {
     ) -> Result<Lockchain, LockchainError> {
         let bytes = map.bytes();
         let committed = bytes
-            .get(..to_usize(header.committed_len, path)?)
+            .get(..file::to_usize(header.committed_len, path)?)
             .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
                 path: path.to_owned(),
                 committed_len: header.committed_len,
                 file_len: bytes.len() as u64,
             })?;
-        // The header's count is not trusted for the allocation: every entry takes at
-        // least 88 bytes.
+        // The header's count and length are not trusted for the allocation (a sparse
+        // file can claim any length): every entry takes at least 88 bytes, and beyond
+        // MAX_PREALLOCATED_ENTRIES the vectors grow as the walk finds entries.
         let bound = (header.committed_len - HEADER_LEN) / format::ENTRY_OVERHEAD;
-        let capacity = to_usize(header.count.min(bound), path)?;
+        let capacity = header.count.min(bound).min(MAX_PREALLOCATED_ENTRIES) as usize;
         let mut offsets = Vec::with_capacity(capacity);
         let mut tree = MerkleTree::with_capacity(header.alg, capacity);
         let walked = format::walk(committed, header.alg, true, |e| {
@@ -524,6 +517,7 @@ impl Lockchain {
             },
             tree,
             discarded_tail: 0,
+            poisoned: None,
         })
     }
 
@@ -531,8 +525,10 @@ impl Lockchain {
     /// returns.
     ///
     /// Errors: [`LockchainError::ReadOnly`] on a chain opened read-only,
+    /// [`LockchainError::Poisoned`] after a failed [`sync`](Lockchain::sync),
     /// [`LockchainError::PayloadTooLarge`] above 2^32 - 1 bytes, an I/O error when the
-    /// file cannot grow.
+    /// file cannot grow (op `"fallocate"`, e.g. the disk is full; nothing is appended
+    /// then and the handle stays usable).
     ///
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
@@ -589,11 +585,7 @@ impl Lockchain {
 
     /// The size of an entry holding `payload`, or why it cannot be appended.
     fn check_payload(&self, payload: &[u8]) -> Result<u64, LockchainError> {
-        if self.is_read_only() {
-            return Err(LockchainError::ReadOnly {
-                path: self.path.clone(),
-            });
-        }
+        self.check_writable()?;
         let len = payload.len();
         let n = u32::try_from(len).map_err(|_| LockchainError::PayloadTooLarge { len })?;
         Ok(format::entry_size(n))
@@ -641,6 +633,14 @@ impl Lockchain {
     /// one `pwrite` of the header with the new committed length, `fdatasync`
     /// (FORMAT.md §1.4). [`LockchainError::ReadOnly`] on a read-only chain.
     ///
+    /// If any of the three steps fails, the entries appended since the last successful
+    /// sync are not acknowledged, and the handle is *poisoned*: every later `append` and
+    /// `sync` returns [`LockchainError::Poisoned`]. A failed writeback may have made the
+    /// kernel drop the dirty pages, so a second `sync` could succeed without the data
+    /// being on disk. Drop the handle and [`open`](Lockchain::open) the file again: it
+    /// recovers the last committed state, discarding the unacknowledged entries, which
+    /// the caller appends again if it still wants them.
+    ///
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
@@ -657,10 +657,9 @@ impl Lockchain {
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn sync(&mut self) -> Result<(), LockchainError> {
+        self.check_writable()?;
         let Map::ReadWrite(map) = &self.map else {
-            return Err(LockchainError::ReadOnly {
-                path: self.path.clone(),
-            });
+            unreachable!("check_writable rejects read-only chains");
         };
         if self.end == self.committed.len {
             return Ok(());
@@ -673,8 +672,28 @@ impl Lockchain {
         };
         let header = self.header_for(committed).encode();
         let len = self.end as usize - start;
-        file::commit(&self.file, map, start, len, &header, &self.path)?;
+        if let Err(e) = file::commit(&self.file, map, start, len, &header, &self.path) {
+            self.poisoned = Some(e.op());
+            return Err(e.into());
+        }
         self.committed = committed;
+        Ok(())
+    }
+
+    /// [`LockchainError::ReadOnly`] or [`LockchainError::Poisoned`] if this handle may
+    /// not append or sync.
+    fn check_writable(&self) -> Result<(), LockchainError> {
+        if self.is_read_only() {
+            return Err(LockchainError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        if let Some(op) = self.poisoned {
+            return Err(LockchainError::Poisoned {
+                path: self.path.clone(),
+                op,
+            });
+        }
         Ok(())
     }
 
@@ -750,6 +769,27 @@ impl Lockchain {
         self.offsets.is_empty()
     }
 
+    /// Offset one past the last entry, committed or not: the committed length for a
+    /// read-only handle; 128 for an empty chain.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::Lockchain;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-end-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("end.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut chain = Lockchain::create(&path)?;
+    /// assert_eq!(chain.end_offset(), 128);
+    /// chain.append(b"")?;
+    /// assert_eq!(chain.end_offset(), 128 + 88);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn end_offset(&self) -> u64 {
+        self.end
+    }
+
     /// Entries acknowledged by the last `sync()` (or found committed on open).
     pub fn committed_len(&self) -> u64 {
         self.committed.count
@@ -785,10 +825,12 @@ impl Lockchain {
     /// naming the first bad sequence number and why.
     ///
     /// On a writer the header on disk must be exactly the one the last `sync()` wrote
-    /// (or `open` read); on a reader it must still be valid, of the same chain and not
-    /// behind what the reader saw. The entries are walked from the start: sequence
-    /// numbers, lengths, padding, links and hashes; the committed prefix must end where
-    /// the header says with the header's count and head hash.
+    /// (or `open` read). On a reader it must be of the same chain and either exactly
+    /// the one the reader opened with (count, committed length and head hash) or ahead
+    /// of it in both count and length (the writer committed more since). The entries
+    /// are walked from the start: sequence numbers, lengths, padding, links and hashes;
+    /// each must lie where this handle has it ([`LockchainError::EntryMoved`]
+    /// otherwise), and the last committed one must carry the committed head hash.
     ///
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
@@ -805,6 +847,11 @@ impl Lockchain {
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn verify(&self) -> Result<VerifiedHead, LockchainError> {
+        self.verify_with_header().map(|(head, _)| head)
+    }
+
+    /// [`verify`](Lockchain::verify), also returning the header on disk it checked.
+    fn verify_with_header(&self) -> Result<(VerifiedHead, Header), LockchainError> {
         let attempts = if self.is_read_only() {
             HEADER_READ_ATTEMPTS
         } else {
@@ -815,52 +862,66 @@ impl Lockchain {
         let region = self
             .map
             .bytes()
-            .get(..to_usize(self.end, &self.path)?)
+            .get(..file::to_usize(self.end, &self.path)?)
             .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
                 path: self.path.clone(),
                 committed_len: self.end,
                 file_len: self.map.bytes().len() as u64,
             })?;
         let c = self.committed;
-        let mut committed_end = (c.count == 0).then_some((HEADER_LEN, ZERO_DIGEST));
-        let mut offsets_differ = None;
+        let mut committed_head = ZERO_DIGEST;
+        // The first entry not where this handle has it: (seq, handle's span, disk's span).
+        let mut moved = None;
         let walked = format::walk(region, self.alg, true, |e| {
             if e.seq + 1 == c.count {
-                committed_end = Some((e.end, e.hash));
+                committed_head = e.hash;
             }
-            if offsets_differ.is_none() && self.offsets.get(e.seq as usize) != Some(&e.offset) {
-                offsets_differ = Some(e.seq);
+            let mine = self.span(e.seq);
+            if moved.is_none() && mine != Some((e.offset, e.end)) {
+                // A handle without entry `seq` would put it at its end.
+                moved = Some((
+                    e.seq,
+                    mine.unwrap_or((self.end, self.end)),
+                    (e.offset, e.end),
+                ));
             }
-        })
-        .map_err(|(seq, offset, fault)| LockchainError::Corrupt {
-            path: self.path.clone(),
-            seq,
-            offset,
-            fault,
-        })?;
-        let header = self.header_for(c);
-        match committed_end {
-            Some((end, head)) if end == c.len => {
-                check_walk_end(&self.path, &header, c.count, head)?;
-            }
-            _ => {
-                return Err(LockchainError::HeaderChanged {
+        });
+        let moved = moved.map(
+            |(seq, (expected_offset, expected_end), (found_offset, found_end))| {
+                LockchainError::EntryMoved {
                     path: self.path.clone(),
-                    what: format!(
-                        "the entries no longer end at the committed length {} after {} entries",
-                        c.len, c.count
-                    ),
+                    seq,
+                    expected_offset,
+                    expected_end,
+                    found_offset,
+                    found_end,
+                }
+            },
+        );
+        let walked = match (walked, moved) {
+            // The first difference is the one to report: a moved entry before a
+            // damaged one, else the damage.
+            (Err((seq, _, _)), Some(moved @ LockchainError::EntryMoved { seq: m, .. }))
+                if m < seq =>
+            {
+                return Err(moved);
+            }
+            (Err((seq, offset, fault)), _) => {
+                return Err(LockchainError::Corrupt {
+                    path: self.path.clone(),
+                    seq,
+                    offset,
+                    fault,
                 });
             }
-        }
-        if walked.count != self.len() || offsets_differ.is_some() {
-            return Err(LockchainError::CountMismatch {
-                path: self.path.clone(),
-                header: self.len(),
-                found: walked.count,
-            });
-        }
-        Ok(VerifiedHead {
+            (Ok(_), Some(moved)) => return Err(moved),
+            (Ok(walked), None) => walked,
+        };
+        // Every walked entry lies where the handle has it and the walk ends at the
+        // handle's end, so the handle's entries and the walk's are the same ones.
+        debug_assert_eq!(walked.count, self.len());
+        check_walk_end(&self.path, &self.header_for(c), c.count, committed_head)?;
+        let head = VerifiedHead {
             len: walked.count,
             head: walked.count.checked_sub(1).map(|seq| Receipt {
                 seq,
@@ -868,7 +929,16 @@ impl Lockchain {
             }),
             end: self.end,
             root: self.tree.root(),
-        })
+        };
+        Ok((head, on_disk))
+    }
+
+    /// `[offset, end)` of entry `seq` in this handle, `None` if it has no such entry.
+    fn span(&self, seq: u64) -> Option<(u64, u64)> {
+        let i = usize::try_from(seq).ok()?;
+        let start = *self.offsets.get(i)?;
+        let end = self.offsets.get(i + 1).copied().unwrap_or(self.end);
+        Some((start, end))
     }
 
     fn check_header_on_disk(&self, on_disk: &Header) -> Result<(), LockchainError> {
@@ -885,20 +955,34 @@ impl Lockchain {
                 on_disk.alg, on_disk.created, mine.alg, mine.created
             ));
         }
-        let behind = on_disk.count < mine.count || on_disk.committed_len < mine.committed_len;
-        let moved = *on_disk != mine;
-        if behind || (moved && !self.is_read_only()) {
-            return changed(format!(
-                "{} committed entries ending at byte {}, expected {} ending at byte {}",
-                on_disk.count, on_disk.committed_len, mine.count, mine.committed_len
-            ));
+        // A writer's header is the one it wrote. A reader's may be ahead, by whole
+        // entries (so in both count and length); with the count it opened with, it must
+        // be the very header it opened with, head hash included.
+        let ahead = on_disk.count > mine.count && on_disk.committed_len > mine.committed_len;
+        if *on_disk == mine || (ahead && self.is_read_only()) {
+            return Ok(());
         }
-        Ok(())
+        changed(format!(
+            "{} committed entries ending at byte {} with head hash {}, expected {} ending at byte {} with head hash {}{}",
+            on_disk.count,
+            on_disk.committed_len,
+            to_hex(&on_disk.head),
+            mine.count,
+            mine.committed_len,
+            to_hex(&mine.head),
+            if self.is_read_only() {
+                ", or more entries ending further"
+            } else {
+                ""
+            }
+        ))
     }
 
     /// [`verify`](Lockchain::verify), then checks that the chain still holds the entry
     /// of a receipt saved earlier, with the same hash: entries removed from the end
-    /// give [`LockchainError::Truncated`].
+    /// give [`LockchainError::Truncated`]. A read-only handle opened before the
+    /// receipt's entry was committed gives [`LockchainError::ReaderBehind`] instead:
+    /// the file holds the entry, the handle does not; reopen it.
     ///
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
@@ -915,8 +999,16 @@ impl Lockchain {
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn verify_against(&self, receipt: &Receipt) -> Result<VerifiedHead, LockchainError> {
-        let head = self.verify()?;
+        let (head, on_disk) = self.verify_with_header()?;
         if receipt.seq >= head.len {
+            if self.is_read_only() && receipt.seq < on_disk.count {
+                return Err(LockchainError::ReaderBehind {
+                    path: self.path.clone(),
+                    receipt_seq: receipt.seq,
+                    len: head.len,
+                    committed_on_disk: on_disk.count,
+                });
+            }
             return Err(LockchainError::Truncated {
                 path: self.path.clone(),
                 receipt_seq: receipt.seq,
@@ -1011,10 +1103,6 @@ fn check_walk_end(
     Ok(())
 }
 
-fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, LockchainError> {
-    Ok(file::map_mut(file, len, path)?)
-}
-
 /// Iterator over a chain's entries, from [`Lockchain::iter`].
 #[derive(Debug)]
 pub struct Iter<'a> {
@@ -1043,5 +1131,62 @@ impl<'a> IntoIterator for &'a Lockchain {
 
     fn into_iter(self) -> Iter<'a> {
         self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lockchain::file::{FAIL_COMMIT_AT, ScratchDir};
+
+    #[test]
+    fn a_failed_sync_poisons_the_handle_and_reopening_recovers() {
+        for op in ["msync", "write header", "fdatasync"] {
+            let dir = ScratchDir::new("chain-poison");
+            let path = dir.join("p.lockchain");
+            let mut chain = Lockchain::create(&path).unwrap();
+            let acked = chain.append(b"acknowledged").unwrap();
+            chain.sync().unwrap();
+            let unacked = chain.append(b"not acknowledged").unwrap();
+            FAIL_COMMIT_AT.with(|f| f.set(Some(op)));
+            match chain.sync() {
+                Err(LockchainError::Io { op: failed, .. }) => assert_eq!(failed, op),
+                other => panic!("{op}: {other:?}"),
+            }
+            // The retry that could report success for dropped pages is refused.
+            match chain.sync() {
+                Err(e @ LockchainError::Poisoned { .. }) => {
+                    assert!(e.to_string().contains(&format!("failed at {op}")), "{e}");
+                    assert!(e.to_string().contains("reopen"), "{e}");
+                    assert_eq!(e.kind(), "poisoned");
+                }
+                other => panic!("{op}: {other:?}"),
+            }
+            assert!(matches!(
+                chain.append(b"more"),
+                Err(LockchainError::Poisoned { .. })
+            ));
+            assert!(matches!(
+                chain.append_batch(&[b"more"]),
+                Err(LockchainError::Poisoned { .. })
+            ));
+            assert_eq!((chain.len(), chain.committed_len()), (2, 1));
+            // Reading still works.
+            assert_eq!(chain.get(0).unwrap().payload(), b"acknowledged");
+            drop(chain);
+            // Before the header write the failed sync left the old header; after it
+            // (fdatasync failed) the new one is in the page cache. Either is a whole
+            // chain, and the acknowledged entry is in it.
+            let mut chain = Lockchain::open(&path).unwrap();
+            chain.verify_against(&acked).unwrap();
+            if op == "fdatasync" {
+                assert_eq!(chain.head(), Some(unacked));
+            } else {
+                assert_eq!(chain.head(), Some(acked));
+                assert!(chain.discarded_tail_bytes() > 0);
+            }
+            chain.append(b"again").unwrap();
+            chain.sync().unwrap();
+        }
     }
 }

@@ -219,7 +219,8 @@ impl fmt::Display for HashAlgorithm {
     }
 }
 
-/// A digest as 64 lowercase hexadecimal digits, for messages and logs.
+/// Bytes as lowercase hexadecimal digits, two per byte, for messages and logs: a
+/// digest is 64 of them.
 ///
 /// ```
 /// use knhk_runtime::lockchain::digest::to_hex;
@@ -228,12 +229,13 @@ impl fmt::Display for HashAlgorithm {
 /// d[0] = 0xab;
 /// assert!(to_hex(&d).starts_with("ab00"));
 /// assert_eq!(to_hex(&d).len(), 64);
+/// assert_eq!(to_hex(b"KN"), "4b4e");
 /// ```
 #[must_use]
-pub fn to_hex(digest: &Digest) -> String {
+pub fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(2 * DIGEST_LEN);
-    for byte in digest {
+    let mut out = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
         out.push(char::from(DIGITS[usize::from(byte >> 4)]));
         out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }

@@ -53,6 +53,22 @@ pub enum LockchainError {
         /// The file.
         path: PathBuf,
     },
+    /// `append` or `sync` after a `sync` of this handle failed: the kernel may have
+    /// dropped the unsynced pages when their writeback failed, so a retried `sync` could
+    /// report success for data that is gone. Drop the handle and reopen the file:
+    /// [`Lockchain::open`](super::Lockchain::open) recovers the last committed state
+    /// (entries appended since are discarded as an unacknowledged tail).
+    #[error(
+        "{}: a previous sync failed at {op}; this handle appends and syncs no more: reopen the \
+         file, which recovers the last committed state",
+        path.display()
+    )]
+    Poisoned {
+        /// The file.
+        path: PathBuf,
+        /// The step of the failed sync (`"msync"`, `"write header"` or `"fdatasync"`).
+        op: &'static str,
+    },
     /// A payload longer than the format's 2^32 - 1 bytes.
     #[error("payload of {len} bytes exceeds the maximum of 4294967295 bytes per entry")]
     PayloadTooLarge {
@@ -70,17 +86,28 @@ pub enum LockchainError {
         /// Its length, which is also the offset where it ends.
         file_len: u64,
     },
-    /// A header field holds a value this version does not accept; `offset` is the field's.
-    ///
-    /// A wrong magic (at offset 0) means the file is not a lockchain.
+    /// The first 8 bytes are not `KNHKLCHN`: the file is not a lockchain.
+    #[error(
+        "{}: not a lockchain file: magic at byte offset 0 is {}, expected `KNHKLCHN`",
+        path.display(),
+        show_magic(found)
+    )]
+    BadMagic {
+        /// The file.
+        path: PathBuf,
+        /// Its first 8 bytes.
+        found: [u8; 8],
+    },
+    /// A header field after the magic holds a value this version does not accept;
+    /// `offset` is the field's.
     #[error("{}: header {field} at byte offset {offset}: expected {expected}, found {found}", path.display())]
     BadHeaderField {
         /// The file.
         path: PathBuf,
-        /// `"magic"`, `"version"`, `"hash algorithm"`, `"flags"`, `"header size"` or
-        /// `"reserved"`.
-        field: &'static str,
-        /// Byte offset of the field (of the first bad byte for `reserved`).
+        /// Which field.
+        field: HeaderField,
+        /// Byte offset of the field (of the first bad byte for
+        /// [`HeaderField::Reserved`]).
         offset: u64,
         /// What the format requires.
         expected: String,
@@ -168,6 +195,28 @@ pub enum LockchainError {
         /// The last entry's hash (zeroes for an empty chain).
         found: Digest,
     },
+    /// `verify`: an entry is not where this handle wrote or found it (the bytes on disk
+    /// still form a valid chain, of other entry sizes): the file was rewritten behind
+    /// the handle.
+    #[error(
+        "{}: entry {seq} spans bytes {found_offset}..{found_end} on disk, this handle has it at \
+         {expected_offset}..{expected_end}: the file was rewritten behind the handle",
+        path.display()
+    )]
+    EntryMoved {
+        /// The file.
+        path: PathBuf,
+        /// The first entry whose place differs.
+        seq: u64,
+        /// Where the handle has it.
+        expected_offset: u64,
+        /// Where the handle has it end.
+        expected_end: u64,
+        /// Where it is on disk.
+        found_offset: u64,
+        /// Where it ends on disk.
+        found_end: u64,
+    },
     /// The header on disk no longer says what this handle last wrote or read.
     #[error("{}: header changed on disk since it was read: {what}", path.display())]
     HeaderChanged {
@@ -190,6 +239,24 @@ pub enum LockchainError {
         /// Entries in the chain.
         len: u64,
     },
+    /// `verify_against` on a read-only handle opened before the receipt's entry was
+    /// committed: the file holds it, this handle does not; reopen to see it.
+    #[error(
+        "{}: this handle holds {len} entries, opened before entry {receipt_seq} of the receipt \
+         was committed; the file now holds {committed_on_disk}: reopen it with \
+         `Lockchain::open_read_only` to check the receipt",
+        path.display()
+    )]
+    ReaderBehind {
+        /// The file.
+        path: PathBuf,
+        /// The receipt's sequence number.
+        receipt_seq: u64,
+        /// Entries in this handle.
+        len: u64,
+        /// The committed count of the header on disk now.
+        committed_on_disk: u64,
+    },
     /// `verify_against`: the entry at the receipt's sequence number has another hash.
     #[error(
         "{}: entry {seq} has hash {}, the receipt says {}",
@@ -207,6 +274,66 @@ pub enum LockchainError {
         /// The entry's hash.
         found: Digest,
     },
+}
+
+/// A header field that [`LockchainError::BadHeaderField`] names, in the order
+/// FORMAT.md §1.1 checks them (after the magic).
+///
+/// ```
+/// use knhk_runtime::lockchain::HeaderField;
+/// assert_eq!(HeaderField::HashAlgorithm.to_string(), "hash algorithm");
+/// assert_eq!(HeaderField::HeaderSize.offset(), 12);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeaderField {
+    /// Bytes 8..10, `1`.
+    Version,
+    /// Byte 10, `1` (SHA-256) or `2` (BLAKE3).
+    HashAlgorithm,
+    /// Byte 11, `0`.
+    Flags,
+    /// Bytes 12..16, `128`.
+    HeaderSize,
+    /// Bytes 72..96, zero.
+    Reserved,
+}
+
+impl HeaderField {
+    /// The field's name, as messages write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeaderField::Version => "version",
+            HeaderField::HashAlgorithm => "hash algorithm",
+            HeaderField::Flags => "flags",
+            HeaderField::HeaderSize => "header size",
+            HeaderField::Reserved => "reserved",
+        }
+    }
+
+    /// The byte offset where the field starts.
+    pub fn offset(self) -> u64 {
+        match self {
+            HeaderField::Version => 8,
+            HeaderField::HashAlgorithm => 10,
+            HeaderField::Flags => 11,
+            HeaderField::HeaderSize => 12,
+            HeaderField::Reserved => 72,
+        }
+    }
+}
+
+impl fmt::Display for HeaderField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A file's first 8 bytes for a bad-magic message, the same for lockchain and
+/// `MmapStorage` files: escaped ASCII in backquotes, then hex, e.g.
+/// `` `%PDF-1.7` (255044462d312e37) ``.
+pub(crate) fn show_magic(found: &[u8; 8]) -> String {
+    format!("`{}` ({})", found.escape_ascii(), to_hex(found))
 }
 
 /// What is wrong with one entry, in the order FORMAT.md §1.2 checks it.
@@ -336,15 +463,16 @@ impl LockchainError {
             LockchainError::Io { .. } => "io",
             LockchainError::Locked { .. } => "locked",
             LockchainError::ReadOnly { .. } => "read-only",
+            LockchainError::Poisoned { .. } => "poisoned",
             LockchainError::PayloadTooLarge { .. } => "payload too large",
             LockchainError::TruncatedHeader { .. } => "truncated header",
-            LockchainError::BadHeaderField { field, .. } => match *field {
-                "magic" => "bad magic",
-                "version" => "bad version",
-                "hash algorithm" => "bad hash algorithm",
-                "flags" => "bad flags",
-                "header size" => "bad header size",
-                _ => "non-zero header reserved",
+            LockchainError::BadMagic { .. } => "bad magic",
+            LockchainError::BadHeaderField { field, .. } => match field {
+                HeaderField::Version => "bad version",
+                HeaderField::HashAlgorithm => "bad hash algorithm",
+                HeaderField::Flags => "bad flags",
+                HeaderField::HeaderSize => "bad header size",
+                HeaderField::Reserved => "non-zero header reserved",
             },
             LockchainError::HeaderHashMismatch { .. } => "header hash mismatch",
             LockchainError::CommittedLengthPastEnd { .. } => "committed length past end",
@@ -352,8 +480,10 @@ impl LockchainError {
             LockchainError::Corrupt { fault, .. } => fault.name(),
             LockchainError::CountMismatch { .. } => "count mismatch",
             LockchainError::HeadMismatch { .. } => "head mismatch",
+            LockchainError::EntryMoved { .. } => "entry moved",
             LockchainError::HeaderChanged { .. } => "header changed",
             LockchainError::Truncated { .. } => "truncated",
+            LockchainError::ReaderBehind { .. } => "reader behind",
             LockchainError::ReceiptMismatch { .. } => "receipt mismatch",
         }
     }

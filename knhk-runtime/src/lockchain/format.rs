@@ -4,7 +4,7 @@
 //! length read from the file goes through checked arithmetic and `get`.
 
 use super::digest::{Digest, HashAlgorithm};
-use super::error::{EntryFault, LockchainError};
+use super::error::{EntryFault, HeaderField, LockchainError};
 use std::path::Path;
 
 /// `KNHKLCHN`.
@@ -30,19 +30,25 @@ pub(crate) struct Header {
     pub(crate) created: u64,
 }
 
-fn u16_at(b: &[u8; 128], at: usize) -> u16 {
+// Little-endian readers for the lockchain's and `MmapStorage`'s headers and entries;
+// the caller has checked that `b` holds the bytes (they panic otherwise).
+
+/// The little-endian `u16` at `b[at..at + 2]`.
+pub(crate) fn u16_at(b: &[u8], at: usize) -> u16 {
     let mut a = [0; 2];
     a.copy_from_slice(&b[at..at + 2]);
     u16::from_le_bytes(a)
 }
 
-fn u32_at(b: &[u8], at: usize) -> u32 {
+/// The little-endian `u32` at `b[at..at + 4]`.
+pub(crate) fn u32_at(b: &[u8], at: usize) -> u32 {
     let mut a = [0; 4];
     a.copy_from_slice(&b[at..at + 4]);
     u32::from_le_bytes(a)
 }
 
-fn u64_at(b: &[u8], at: usize) -> u64 {
+/// The little-endian `u64` at `b[at..at + 8]`.
+pub(crate) fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut a = [0; 8];
     a.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(a)
@@ -79,7 +85,7 @@ impl Header {
         file_len: u64,
         path: &Path,
     ) -> Result<Header, LockchainError> {
-        let bad = |field: &'static str, offset: u64, expected: String, found: String| {
+        let bad = |field: HeaderField, offset: u64, expected: String, found: String| {
             LockchainError::BadHeaderField {
                 path: path.to_owned(),
                 field,
@@ -89,32 +95,42 @@ impl Header {
             }
         };
         if b[0..8] != MAGIC {
-            return Err(bad(
-                "magic",
-                0,
-                format!("{:?} (a lockchain file)", String::from_utf8_lossy(&MAGIC)),
-                format!("{:02x?} (not a lockchain file)", &b[0..8]),
-            ));
+            let mut found = [0; 8];
+            found.copy_from_slice(&b[0..8]);
+            return Err(LockchainError::BadMagic {
+                path: path.to_owned(),
+                found,
+            });
         }
         let version = u16_at(b, 8);
         if version != VERSION {
-            return Err(bad("version", 8, VERSION.to_string(), version.to_string()));
+            return Err(bad(
+                HeaderField::Version,
+                8,
+                VERSION.to_string(),
+                version.to_string(),
+            ));
         }
         let Some(alg) = HashAlgorithm::from_byte(b[10]) else {
             return Err(bad(
-                "hash algorithm",
+                HeaderField::HashAlgorithm,
                 10,
                 "1 (SHA-256) or 2 (BLAKE3)".to_owned(),
                 b[10].to_string(),
             ));
         };
         if b[11] != 0 {
-            return Err(bad("flags", 11, "0".to_owned(), b[11].to_string()));
+            return Err(bad(
+                HeaderField::Flags,
+                11,
+                "0".to_owned(),
+                b[11].to_string(),
+            ));
         }
         let size = u32_at(b, 12);
         if u64::from(size) != HEADER_LEN {
             return Err(bad(
-                "header size",
+                HeaderField::HeaderSize,
                 12,
                 HEADER_LEN.to_string(),
                 size.to_string(),
@@ -122,7 +138,7 @@ impl Header {
         }
         if let Some(i) = b[72..96].iter().position(|&x| x != 0) {
             return Err(bad(
-                "reserved",
+                HeaderField::Reserved,
                 72 + i as u64,
                 "0".to_owned(),
                 b[72 + i].to_string(),
@@ -214,25 +230,30 @@ pub(crate) struct RawEntry<'a> {
     pub(crate) end: u64,
 }
 
-/// Reads the entry at `offset` of `region` (the file's bytes from offset 0) without
-/// checking anything but that it fits; `None` if it does not.
-pub(crate) fn read_entry(region: &[u8], offset: u64) -> Option<RawEntry<'_>> {
-    let start = usize::try_from(offset).ok()?;
-    let fixed = region.get(start..start.checked_add(ENTRY_FIXED as usize)?)?;
-    let n = u32_at(fixed, 0);
-    let size = usize::try_from(entry_size(n)).ok()?;
-    let bytes = region.get(start..start.checked_add(size)?)?;
-    let canonical_len = ENTRY_FIXED as usize + n as usize;
-    Some(RawEntry {
+/// The entry whose bytes (exactly [`entry_size`] of them, payload length first) are
+/// `bytes`, starting at file offset `offset`.
+fn raw_entry(bytes: &[u8], offset: u64) -> RawEntry<'_> {
+    let canonical_len = ENTRY_FIXED as usize + u32_at(bytes, 0) as usize;
+    RawEntry {
         offset,
         seq: u64_at(bytes, 8),
         timestamp: u64_at(bytes, 16),
         prev: digest_at(bytes, 24),
         payload: &bytes[ENTRY_FIXED as usize..canonical_len],
         canonical: &bytes[..canonical_len],
-        hash: digest_at(bytes, size - 32),
-        end: offset + size as u64,
-    })
+        hash: digest_at(bytes, bytes.len() - 32),
+        end: offset + bytes.len() as u64,
+    }
+}
+
+/// Reads the entry at `offset` of `region` (the file's bytes from offset 0) without
+/// checking anything but that it fits; `None` if it does not.
+pub(crate) fn read_entry(region: &[u8], offset: u64) -> Option<RawEntry<'_>> {
+    let start = usize::try_from(offset).ok()?;
+    let fixed = region.get(start..start.checked_add(ENTRY_FIXED as usize)?)?;
+    let size = usize::try_from(entry_size(u32_at(fixed, 0))).ok()?;
+    let bytes = region.get(start..start.checked_add(size)?)?;
+    Some(raw_entry(bytes, offset))
 }
 
 /// Checks the entry at `offset` of `region` (the file's bytes `[0, committed length)`)
@@ -272,14 +293,8 @@ pub(crate) fn check_entry<'a>(
             available,
         });
     }
-    let Some(entry) = read_entry(region, offset) else {
-        // Unreachable after the checks above; reported as what it would mean.
-        return Err(EntryFault::BadLength {
-            payload_len: n,
-            needed,
-            available,
-        });
-    };
+    // `offset + needed <= region.len()`, so the entry is in bounds.
+    let entry = raw_entry(&region[start..start + needed as usize], offset);
     let pad_start = offset + ENTRY_FIXED + u64::from(n);
     let pad = &region[pad_start as usize..(entry.end - 32) as usize];
     if let Some(i) = pad.iter().position(|&b| b != 0) {

@@ -43,7 +43,7 @@ mod format;
 #[cfg(unix)]
 pub use chain::{CreateOptions, Entry, Iter, Lockchain, MIN_GROWTH, Receipt, VerifiedHead};
 pub use digest::{Digest, HashAlgorithm};
-pub use error::{EntryFault, LockchainError};
+pub use error::{EntryFault, HeaderField, LockchainError};
 pub use merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
 #[cfg(unix)]
 pub use storage::{MmapStorage, Record, StorageError};

@@ -1,8 +1,10 @@
 //! [`MmapStorage`]: fixed-size records of one `bytemuck::Pod` type in a memory-mapped
 //! file, read in place (FORMAT.md §2).
 
+use super::error::show_magic;
 use super::file::{self, FileError, Map};
-use memmap2::{MmapMut, MmapOptions};
+use super::format::{u16_at, u32_at, u64_at};
+use memmap2::MmapOptions;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -99,6 +101,21 @@ pub enum StorageError {
     Locked {
         /// The file.
         path: PathBuf,
+    },
+    /// `push`, `reserve` or `sync` after a `sync` of this handle failed: the kernel may
+    /// have dropped the unsynced pages when their writeback failed, so a retried `sync`
+    /// could report success for data that is gone. Drop the handle and reopen the file:
+    /// [`MmapStorage::open`] recovers the records of the last successful sync.
+    #[error(
+        "{}: a previous sync failed at {op}; this handle pushes and syncs no more: reopen the \
+         file, which recovers the last synced state",
+        path.display()
+    )]
+    Poisoned {
+        /// The file.
+        path: PathBuf,
+        /// The step of the failed sync (`"msync"`, `"write header"` or `"fdatasync"`).
+        op: &'static str,
     },
     /// `push`, `reserve` or `sync` on a storage opened with `open_read_only`.
     #[error(
@@ -209,27 +226,6 @@ pub enum StorageError {
     },
 }
 
-fn show_magic(found: &[u8; 8]) -> String {
-    let hex: Vec<String> = found.iter().map(|b| format!("{b:02x}")).collect();
-    format!("`{}` ({})", found.escape_ascii(), hex.join(" "))
-}
-
-fn io_err<'a>(path: &'a Path, op: &'static str) -> impl FnOnce(io::Error) -> StorageError + 'a {
-    move |source| StorageError::Io {
-        path: path.to_owned(),
-        op,
-        source,
-    }
-}
-
-fn too_large(path: &Path, what: impl fmt::Display) -> StorageError {
-    StorageError::Io {
-        path: path.to_owned(),
-        op: "mmap",
-        source: io::Error::other(format!("{what} does not fit in the address space")),
-    }
-}
-
 impl From<FileError> for StorageError {
     fn from(e: FileError) -> StorageError {
         match e {
@@ -237,16 +233,6 @@ impl From<FileError> for StorageError {
             FileError::Locked { path } => StorageError::Locked { path },
         }
     }
-}
-
-fn lock(file: &File, path: &Path) -> Result<(), StorageError> {
-    Ok(file::lock(file, path)?)
-}
-
-fn u64_at(b: &[u8; HEADER_LEN], at: usize) -> u64 {
-    let mut a = [0; 8];
-    a.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(a)
 }
 
 /// Fixed-size records of one type `T` in a memory-mapped file: `get` returns a
@@ -309,6 +295,8 @@ pub struct MmapStorage<T: Record> {
     synced: usize,
     /// Records that fit in the map.
     capacity: usize,
+    /// The step of a failed `sync`: set, the handle pushes and syncs no more.
+    poisoned: Option<&'static str>,
     _record: PhantomData<T>,
 }
 
@@ -321,6 +309,7 @@ impl<T: Record> fmt::Debug for MmapStorage<T> {
             .field("len", &self.len)
             .field("synced", &self.synced)
             .field("capacity", &self.capacity)
+            .field("poisoned", &self.poisoned)
             .finish_non_exhaustive()
     }
 }
@@ -339,11 +328,11 @@ fn encode_header<T: Record>(len: u64) -> [u8; HEADER_LEN] {
 /// Reads and checks the header with `pread`, in FORMAT.md §2's order; returns the
 /// length in records and the file length.
 fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), StorageError> {
-    let file_len = file.metadata().map_err(io_err(path, "fstat"))?.len();
+    let file_len = file::file_len(file, path)?;
     let mut b = [0u8; HEADER_LEN];
     let available = file_len.min(HEADER_LEN as u64) as usize;
     file.read_exact_at(&mut b[..available], 0)
-        .map_err(io_err(path, "read header"))?;
+        .map_err(file::io_err(path, "read header"))?;
     // The magic first, when there is one: a short foreign file is "not an MmapStorage
     // file" rather than a truncated one.
     if available >= MAGIC.len() && b[0..8] != MAGIC {
@@ -360,7 +349,7 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
             file_len,
         });
     }
-    let version = u16::from_le_bytes([b[8], b[9]]);
+    let version = u16_at(&b, 8);
     if version != VERSION {
         return Err(StorageError::BadVersion {
             path: path.to_owned(),
@@ -379,7 +368,7 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
         }
     };
     reserved(10..12)?;
-    let size = u32::from_le_bytes([b[12], b[13], b[14], b[15]]);
+    let size = u32_at(&b, 12);
     let expected_size = MmapStorage::<T>::RECORD_SIZE as u32;
     if size != expected_size {
         return Err(StorageError::RecordSizeMismatch {
@@ -414,10 +403,6 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
     Ok((len, file_len))
 }
 
-fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, StorageError> {
-    Ok(file::map_mut(file, len, path)?)
-}
-
 impl<T: Record> MmapStorage<T> {
     /// `size_of::<T>()`, checked once per `T` at compile time against the format.
     const RECORD_SIZE: usize = {
@@ -445,7 +430,9 @@ impl<T: Record> MmapStorage<T> {
     /// Creates a new, empty storage; fails if `path` exists.
     ///
     /// Takes the writer lock, writes the header (length 0), extends the file to 64 KiB
-    /// and syncs the file and its directory.
+    /// (or to 64 + `size_of::<T>()` bytes for a record larger than that) with its blocks
+    /// reserved, and syncs the file and its directory. If a step after the creation
+    /// fails, the file is removed again.
     ///
     /// ```
     /// use knhk_runtime::lockchain::{MmapStorage, Record};
@@ -468,8 +455,7 @@ impl<T: Record> MmapStorage<T> {
     pub fn create(path: impl AsRef<Path>) -> Result<MmapStorage<T>, StorageError> {
         let path = path.as_ref();
         let file_len = MIN_FILE_LEN.max((HEADER_LEN + Self::RECORD_SIZE) as u64);
-        let file = file::create_durably(path, &encode_header::<T>(0), file_len)?;
-        let map = map_mut(&file, file_len, path)?;
+        let (file, map) = file::create_durably(path, &encode_header::<T>(0), file_len)?;
         Ok(MmapStorage {
             path: path.to_owned(),
             file,
@@ -477,6 +463,7 @@ impl<T: Record> MmapStorage<T> {
             len: 0,
             synced: 0,
             capacity: Self::capacity_of(file_len),
+            poisoned: None,
             _record: PhantomData,
         })
     }
@@ -516,10 +503,10 @@ impl<T: Record> MmapStorage<T> {
             .read(true)
             .write(true)
             .open(path)
-            .map_err(io_err(path, "open"))?;
-        lock(&file, path)?;
+            .map_err(file::io_err(path, "open"))?;
+        file::lock(&file, path)?;
         let (len, file_len) = read_header::<T>(&file, path)?;
-        let map = map_mut(&file, file_len, path)?;
+        let map = file::map_mut(&file, file_len, path)?;
         // `read_header` checked `64 + len × size <= file_len`, which the map holds.
         let len = len as usize;
         Ok(MmapStorage {
@@ -529,6 +516,7 @@ impl<T: Record> MmapStorage<T> {
             len,
             synced: len,
             capacity: Self::capacity_of(file_len),
+            poisoned: None,
             _record: PhantomData,
         })
     }
@@ -591,12 +579,11 @@ impl<T: Record> MmapStorage<T> {
     }
 
     fn open_read_only_with(path: &Path, populate: bool) -> Result<MmapStorage<T>, StorageError> {
-        let file = File::open(path).map_err(io_err(path, "open"))?;
+        let file = File::open(path).map_err(file::io_err(path, "open"))?;
         let (len, _) = read_header::<T>(&file, path)?;
         // `read_header` checked that these bytes lie inside the file.
         let map_len = HEADER_LEN as u64 + len * Self::RECORD_SIZE as u64;
-        let map_len = usize::try_from(map_len)
-            .map_err(|_| too_large(path, format_args!("{map_len} bytes")))?;
+        let map_len = file::to_usize(map_len, path)?;
         let mut options = MmapOptions::new();
         options.len(map_len);
         if populate {
@@ -605,9 +592,10 @@ impl<T: Record> MmapStorage<T> {
         // SAFETY: the map is read-only and covers the header and the synced records,
         // `[0, 64 + len × size)`, which lie inside the file (checked just above). A
         // writer never modifies a record below its synced length and knhk never
-        // shortens a file. Another program truncating or rewriting the file breaks that
+        // shortens a file; a writer's sync rewrites the header, `[0, 64)`, which this
+        // handle never reads through the map (it read the header with `pread`). Another program truncating or rewriting the file breaks that
         // contract, as for any mapped file.
-        let map = unsafe { options.map(&file) }.map_err(io_err(path, "mmap"))?;
+        let map = unsafe { options.map(&file) }.map_err(file::io_err(path, "mmap"))?;
         let len = len as usize;
         Ok(MmapStorage {
             path: path.to_owned(),
@@ -616,6 +604,7 @@ impl<T: Record> MmapStorage<T> {
             len,
             synced: len,
             capacity: len,
+            poisoned: None,
             _record: PhantomData,
         })
     }
@@ -647,14 +636,12 @@ impl<T: Record> MmapStorage<T> {
     /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
     /// ```
     pub fn push(&mut self, record: T) -> Result<usize, StorageError> {
+        self.check_writable()?;
         if self.len == self.capacity {
             self.reserve(1)?;
         }
         let Map::ReadWrite(map) = &mut self.map else {
-            // `reserve` fails on a read-only map, and a read-only map is full.
-            return Err(StorageError::ReadOnly {
-                path: self.path.clone(),
-            });
+            unreachable!("check_writable rejects read-only storages");
         };
         let at = HEADER_LEN + self.len * Self::RECORD_SIZE;
         map[at..at + Self::RECORD_SIZE].copy_from_slice(bytemuck::bytes_of(&record));
@@ -684,11 +671,7 @@ impl<T: Record> MmapStorage<T> {
     /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
     /// ```
     pub fn reserve(&mut self, additional: usize) -> Result<(), StorageError> {
-        if !matches!(self.map, Map::ReadWrite(_)) {
-            return Err(StorageError::ReadOnly {
-                path: self.path.clone(),
-            });
-        }
+        self.check_writable()?;
         let wanted = self.len.saturating_add(additional);
         if wanted <= self.capacity {
             return Ok(());
@@ -696,7 +679,7 @@ impl<T: Record> MmapStorage<T> {
         let needed = (wanted as u64)
             .checked_mul(Self::RECORD_SIZE as u64)
             .and_then(|n| n.checked_add(HEADER_LEN as u64))
-            .ok_or_else(|| too_large(&self.path, format_args!("{wanted} records")))?;
+            .ok_or_else(|| file::too_large(&self.path, format_args!("{wanted} records")))?;
         let current = self.map.bytes().len() as u64;
         let (map, new_len) = file::grow(&self.file, current, needed, MIN_FILE_LEN, &self.path)?;
         self.map = Map::ReadWrite(map);
@@ -707,6 +690,12 @@ impl<T: Record> MmapStorage<T> {
     /// Makes every pushed record durable: `msync` of the records pushed since the last
     /// sync, one `pwrite` of the header with the new length, `fdatasync`.
     /// [`StorageError::ReadOnly`] on a read-only storage.
+    ///
+    /// If any of the three steps fails, the handle is *poisoned*: every later `push`,
+    /// `reserve` and `sync` returns [`StorageError::Poisoned`], since a failed writeback
+    /// may have made the kernel drop the dirty pages and a second `sync` could then
+    /// succeed without the data on disk. Drop the handle and [`open`](MmapStorage::open)
+    /// the file again: it holds the records of the last successful sync.
     ///
     /// ```
     /// use knhk_runtime::lockchain::{MmapStorage, Record};
@@ -728,10 +717,9 @@ impl<T: Record> MmapStorage<T> {
     /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
     /// ```
     pub fn sync(&mut self) -> Result<(), StorageError> {
+        self.check_writable()?;
         let Map::ReadWrite(map) = &self.map else {
-            return Err(StorageError::ReadOnly {
-                path: self.path.clone(),
-            });
+            unreachable!("check_writable rejects read-only storages");
         };
         if self.len == self.synced {
             return Ok(());
@@ -739,8 +727,28 @@ impl<T: Record> MmapStorage<T> {
         let start = HEADER_LEN + self.synced * Self::RECORD_SIZE;
         let len = (self.len - self.synced) * Self::RECORD_SIZE;
         let header = encode_header::<T>(self.len as u64);
-        file::commit(&self.file, map, start, len, &header, &self.path)?;
+        if let Err(e) = file::commit(&self.file, map, start, len, &header, &self.path) {
+            self.poisoned = Some(e.op());
+            return Err(e.into());
+        }
         self.synced = self.len;
+        Ok(())
+    }
+
+    /// [`StorageError::ReadOnly`] or [`StorageError::Poisoned`] if this handle may not
+    /// push or sync.
+    fn check_writable(&self) -> Result<(), StorageError> {
+        if self.is_read_only() {
+            return Err(StorageError::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
+        if let Some(op) = self.poisoned {
+            return Err(StorageError::Poisoned {
+                path: self.path.clone(),
+                op,
+            });
+        }
         Ok(())
     }
 
@@ -974,6 +982,7 @@ impl<'a, T: Record> IntoIterator for &'a MmapStorage<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lockchain::file::{FAIL_COMMIT_AT, ScratchDir};
 
     #[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
     #[repr(C, align(64))]
@@ -993,14 +1002,6 @@ mod tests {
         const TYPE_ID: u64 = 3;
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("knhk-storage-unit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        let _ = std::fs::remove_file(&path);
-        path
-    }
-
     #[test]
     fn header_bytes_follow_the_format() {
         let b = encode_header::<Wide>(0x0102);
@@ -1015,7 +1016,8 @@ mod tests {
 
     #[test]
     fn records_of_64_byte_alignment_and_of_3_bytes_stay_in_place() {
-        let path = scratch("wide.stor");
+        let dir = ScratchDir::new("storage-records");
+        let path = dir.join("wide.stor");
         let mut s = MmapStorage::<Wide>::create(&path).unwrap();
         for i in 0..3000u64 {
             s.push(Wide { words: [i; 8] }).unwrap();
@@ -1026,7 +1028,7 @@ mod tests {
             assert_eq!(std::ptr::from_ref(r) as usize % 64, 0);
         }
         assert!(s.get(3000).is_none());
-        let path = scratch("odd.stor");
+        let path = dir.join("odd.stor");
         let mut s = MmapStorage::<Odd>::create(&path).unwrap();
         for i in 0..50_000u32 {
             s.push(Odd {
@@ -1045,7 +1047,8 @@ mod tests {
 
     #[test]
     fn push_reserve_and_sync_are_refused_read_only() {
-        let path = scratch("ro.stor");
+        let dir = ScratchDir::new("storage-ro");
+        let path = dir.join("ro.stor");
         drop(MmapStorage::<Wide>::create(&path).unwrap());
         let mut s = MmapStorage::<Wide>::open_read_only(&path).unwrap();
         assert!(matches!(
@@ -1059,7 +1062,8 @@ mod tests {
 
     #[test]
     fn reserve_grows_by_doubling() {
-        let path = scratch("grow.stor");
+        let dir = ScratchDir::new("storage-grow");
+        let path = dir.join("grow.stor");
         let mut s = MmapStorage::<Wide>::create(&path).unwrap();
         assert_eq!(s.capacity(), (65536 - 64) / 64);
         s.reserve(1023).unwrap();
@@ -1068,5 +1072,43 @@ mod tests {
         assert_eq!(s.capacity(), (2 * 65536 - 64) / 64);
         s.reserve(10_000).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 1 << 20);
+    }
+
+    #[test]
+    fn a_failed_sync_poisons_the_handle_and_reopening_recovers() {
+        for op in ["msync", "write header", "fdatasync"] {
+            let dir = ScratchDir::new("storage-poison");
+            let path = dir.join("p.stor");
+            let mut s = MmapStorage::<Wide>::create(&path).unwrap();
+            s.push(Wide { words: [1; 8] }).unwrap();
+            s.sync().unwrap();
+            s.push(Wide { words: [2; 8] }).unwrap();
+            FAIL_COMMIT_AT.with(|f| f.set(Some(op)));
+            match s.sync() {
+                Err(StorageError::Io { op: failed, .. }) => assert_eq!(failed, op),
+                other => panic!("{op}: {other:?}"),
+            }
+            // The retry that could report success for dropped pages is refused.
+            match s.sync() {
+                Err(e @ StorageError::Poisoned { .. }) => {
+                    assert!(e.to_string().contains(&format!("failed at {op}")), "{e}");
+                    assert!(e.to_string().contains("reopen"), "{e}");
+                }
+                other => panic!("{op}: {other:?}"),
+            }
+            assert!(matches!(
+                s.push(Wide { words: [3; 8] }),
+                Err(StorageError::Poisoned { .. })
+            ));
+            assert!(matches!(s.reserve(1), Err(StorageError::Poisoned { .. })));
+            assert_eq!((s.len(), s.synced_len()), (2, 1));
+            drop(s);
+            // Before the header write the failed sync left the old header; after it
+            // (fdatasync failed) the new one is in the page cache. Either is whole.
+            let s = MmapStorage::<Wide>::open(&path).unwrap();
+            let expected = if op == "fdatasync" { 2 } else { 1 };
+            assert_eq!(s.len(), expected, "{op}");
+            assert_eq!(s.get(0).unwrap().words, [1; 8]);
+        }
     }
 }
