@@ -10,12 +10,12 @@
 //! Every command opens the file with `Lockchain::open_read_only`: no lock, no write, so
 //! it is safe beside a running writer and sees the entries committed when it opened.
 //! Opening checks the header and every committed entry (links and hashes); a damaged
-//! file fails every command with exit code 1.
+//! file fails every command with exit code 1. `verify` is that open, reported.
 
 use knhk_runtime::lockchain::digest::to_hex;
 use knhk_runtime::lockchain::merkle::verify_inclusion;
 use knhk_runtime::lockchain::{Entry, Lockchain, LockchainError};
-use std::fmt::Write as _;
+use std::ffi::OsString;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,9 +30,13 @@ USAGE:
     lockchain stats FILE
     lockchain --help
 
+Every command first opens FILE read-only, which checks the header and every
+committed entry (sequence numbers, lengths, links, hashes, the header's count and
+head hash); a damaged file fails every command.
+
 COMMANDS:
-    verify   check the header and every committed entry (sequence numbers, links,
-             hashes, the header's count and head hash); print the head and the root
+    verify   open FILE (the checks above) and print what was verified: entries,
+             committed bytes, algorithm, the head and the Merkle root
     show     print entries: sequence number, timestamp (UTC), the first 16 hex digits
              of the entry hash, and the payload as text if it is printable UTF-8, else
              as hex; from SEQ (default 0), at most N entries (default: all)
@@ -96,21 +100,30 @@ enum Command {
     Stats(PathBuf),
 }
 
-fn number(what: &str, value: Option<String>) -> Result<u64, Failure> {
+fn number(what: &str, value: Option<OsString>) -> Result<u64, Failure> {
     let value = value.ok_or_else(|| Failure::Usage(format!("{what} needs a value")))?;
-    value.parse().map_err(|_| {
+    value.to_str().and_then(|v| v.parse().ok()).ok_or_else(|| {
         Failure::Usage(format!(
-            "{what} must be a non-negative integer, found `{value}`"
+            "{what} must be a non-negative integer, found `{}`",
+            value.to_string_lossy()
         ))
     })
 }
 
-fn parse(args: Vec<String>) -> Result<Command, Failure> {
+/// The arguments after the program name, as the OS gave them: FILE may be any path,
+/// UTF-8 or not; a command, option or number that is not UTF-8 is a usage error.
+fn parse(args: Vec<OsString>) -> Result<Command, Failure> {
     let mut args = args.into_iter();
     let Some(command) = args.next() else {
         return Err(Failure::Usage(
             "missing command; expected verify, show, prove or stats".into(),
         ));
+    };
+    let Some(command) = command.to_str().map(str::to_owned) else {
+        return Err(Failure::Usage(format!(
+            "unknown command `{}`; expected verify, show, prove or stats",
+            command.to_string_lossy()
+        )));
     };
     if command == "--help" || command == "-h" || command == "help" {
         return Ok(Command::Help);
@@ -120,13 +133,16 @@ fn parse(args: Vec<String>) -> Result<Command, Failure> {
     let mut from = None;
     let mut count = None;
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(Command::Help),
-            "--from" if command == "show" => from = Some(number("--from", args.next())?),
-            "--count" if command == "show" => count = Some(number("--count", args.next())?),
-            a if a.starts_with("--") => {
+        match arg.to_str() {
+            Some("--help" | "-h") => return Ok(Command::Help),
+            Some("--from") if command == "show" => from = Some(number("--from", args.next())?),
+            Some("--count") if command == "show" => {
+                count = Some(number("--count", args.next())?);
+            }
+            _ if arg.as_encoded_bytes().starts_with(b"--") => {
                 return Err(Failure::Usage(format!(
-                    "unknown option `{a}` for `{command}`; see `lockchain --help`"
+                    "unknown option `{}` for `{command}`; see `lockchain --help`",
+                    arg.to_string_lossy()
                 )));
             }
             _ if file.is_none() => file = Some(PathBuf::from(arg)),
@@ -138,7 +154,7 @@ fn parse(args: Vec<String>) -> Result<Command, Failure> {
     if positional.len() > expected_positional {
         return Err(Failure::Usage(format!(
             "unexpected argument `{}` for `{command}`",
-            positional[expected_positional]
+            positional[expected_positional].to_string_lossy()
         )));
     }
     match command.as_str() {
@@ -186,13 +202,7 @@ fn utc(nanos: u64) -> String {
 fn show_payload(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
-        _ => {
-            let mut out = String::from("hex:");
-            for b in payload {
-                let _ = write!(out, "{b:02x}");
-            }
-            out
-        }
+        _ => format!("hex:{}", to_hex(payload)),
     }
 }
 
@@ -215,21 +225,26 @@ fn no_such_entry(seq: u64, chain: &Lockchain) -> Failure {
     ))
 }
 
+/// Opening read-only checked the header and every committed entry, hashes included;
+/// calling `Lockchain::verify` as well would hash everything a second time.
 fn verify(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
     let chain = Lockchain::open_read_only(path)?;
-    let head = chain.verify()?;
     writeln!(
         out,
         "ok: {} entries, {} committed bytes, {}",
-        head.len,
-        head.end,
+        chain.len(),
+        chain.end_offset(),
         chain.hash_algorithm()
     )?;
-    match head.head {
+    write_head_and_root(&chain, out)
+}
+
+fn write_head_and_root(chain: &Lockchain, out: &mut impl Write) -> Result<(), Failure> {
+    match chain.head() {
         Some(r) => writeln!(out, "head: entry {} {}", r.seq, to_hex(&r.hash))?,
         None => writeln!(out, "head: none (empty chain)")?,
     }
-    writeln!(out, "root: {}", to_hex(&head.root))?;
+    writeln!(out, "root: {}", to_hex(&chain.root()))?;
     Ok(())
 }
 
@@ -299,32 +314,29 @@ fn non_zero_tail(path: &Path, committed: u64) -> Result<u64, Failure> {
 }
 
 fn stats(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
+    // Opening checked every committed entry (see `verify`).
     let chain = Lockchain::open_read_only(path)?;
-    let head = chain.verify()?;
+    let end = chain.end_offset();
     let file_len = std::fs::metadata(path)
         .map_err(|e| Failure::Io(format!("{}: fstat: {e}", path.display())))?
         .len();
-    let tail = file_len.saturating_sub(head.end);
+    let tail = file_len.saturating_sub(end);
     writeln!(out, "file: {}", path.display())?;
-    writeln!(out, "entries: {}", head.len)?;
+    writeln!(out, "entries: {}", chain.len())?;
     writeln!(out, "file bytes: {file_len}")?;
-    writeln!(out, "committed length: {} bytes", head.end)?;
+    writeln!(out, "committed length: {end} bytes")?;
     writeln!(out, "algorithm: {}", chain.hash_algorithm())?;
     writeln!(out, "created: {}", utc(chain.created_nanos()))?;
-    match head.head {
-        Some(r) => writeln!(out, "head: entry {} {}", r.seq, to_hex(&r.hash))?,
-        None => writeln!(out, "head: none (empty chain)")?,
-    }
-    writeln!(out, "root: {}", to_hex(&head.root))?;
+    write_head_and_root(&chain, out)?;
     writeln!(
         out,
         "tail ignored: {tail} bytes, {} of them up to the last non-zero byte (unacknowledged appends)",
-        non_zero_tail(path, head.end)?
+        non_zero_tail(path, end)?
     )?;
     Ok(())
 }
 
-fn run(args: Vec<String>) -> Result<(), Failure> {
+fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match parse(args)? {
         Command::Help => out.write_all(HELP.as_bytes())?,
@@ -338,7 +350,7 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    match run(std::env::args_os().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let (Failure::Corrupt(message) | Failure::Usage(message) | Failure::Io(message)) =

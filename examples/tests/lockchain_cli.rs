@@ -4,6 +4,8 @@
 
 use knhk_runtime::lockchain::digest::to_hex;
 use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +18,10 @@ struct Run {
 }
 
 fn lockchain(args: &[&str]) -> Run {
+    lockchain_os(&args.iter().map(OsStr::new).collect::<Vec<_>>())
+}
+
+fn lockchain_os(args: &[&OsStr]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_lockchain"))
         .args(args)
         .output()
@@ -260,6 +266,44 @@ fn bad_usage_fails_with_2() {
 }
 
 #[test]
+fn arguments_that_are_not_utf8() {
+    // A FILE may be any path the OS allows.
+    let (path, _writer) = good_chain();
+    let odd = path.with_file_name(OsStr::from_bytes(b"chain-\xff\xfe.lockchain"));
+    std::fs::copy(&path, &odd).unwrap();
+    let run = lockchain_os(&[OsStr::new("verify"), odd.as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("ok: 4 entries, "), "{}", run.stdout);
+    // A command, option or number that is not UTF-8 is a usage error, not a panic.
+    let bad = OsStr::from_bytes(b"\xff1");
+    let file = path.as_os_str();
+    for (args, message) in [
+        (vec![bad, file], "unknown command `\u{fffd}1`"),
+        (
+            vec![OsStr::new("verify"), file, OsStr::from_bytes(b"--\xff")],
+            "unknown option `--\u{fffd}` for `verify`",
+        ),
+        (
+            vec![OsStr::new("show"), file, OsStr::new("--from"), bad],
+            "--from must be a non-negative integer, found `\u{fffd}1`",
+        ),
+        (
+            vec![OsStr::new("prove"), file, bad],
+            "SEQ must be a non-negative integer, found `\u{fffd}1`",
+        ),
+        (
+            vec![OsStr::new("stats"), file, bad],
+            "unexpected argument `\u{fffd}1` for `stats`",
+        ),
+    ] {
+        let run = lockchain_os(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+}
+
+#[test]
 fn help_documents_the_exit_codes() {
     for args in [vec!["--help"], vec!["show", "-h"]] {
         let run = lockchain(&args);
@@ -270,6 +314,7 @@ fn help_documents_the_exit_codes() {
             "2   usage error",
             "3   I/O error",
             "--from SEQ",
+            "Every command first opens FILE read-only, which checks the header and every",
         ] {
             assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
         }
