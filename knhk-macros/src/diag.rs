@@ -52,6 +52,15 @@ pub(crate) fn first_seen(
     }
 }
 
+/// `words` in backticks, comma-separated: the list of known keys an error offers.
+pub(crate) fn code_list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates

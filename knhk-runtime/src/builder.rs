@@ -32,6 +32,8 @@
 //! assert_eq!(size_of::<ServerBuilder<Set<u16>>>(), 2);
 //! ```
 
+use knhk_macros::sealed;
+
 /// The state of a field that has not been set: it takes no space.
 ///
 /// ```
@@ -59,11 +61,23 @@ pub struct Set<T>(pub T);
 /// assert_eq!(Slot::<u8>::value_or_else(Set(3), || 9), 3);
 /// assert_eq!(Slot::<u8>::value_or_else(Unset, || 9), 9);
 /// ```
-pub trait Slot<T>: sealed::Sealed {
+#[sealed]
+pub trait Slot<T> {
     /// The value set, or `default()` (called only when unset).
     fn value_or_else(self, default: impl FnOnce() -> T) -> T;
+
+    /// The value set, or `T::default()` (called only when unset): `#[builder(default)]`.
+    #[inline(always)]
+    fn value_or_default(self) -> T
+    where
+        Self: Sized,
+        T: Default,
+    {
+        self.value_or_else(T::default)
+    }
 }
 
+#[sealed]
 impl<T> Slot<T> for Unset {
     #[inline(always)]
     fn value_or_else(self, default: impl FnOnce() -> T) -> T {
@@ -71,17 +85,12 @@ impl<T> Slot<T> for Unset {
     }
 }
 
+#[sealed]
 impl<T> Slot<T> for Set<T> {
     #[inline(always)]
     fn value_or_else(self, _default: impl FnOnce() -> T) -> T {
         self.0
     }
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::Unset {}
-    impl<T> Sealed for super::Set<T> {}
 }
 
 #[cfg(test)]

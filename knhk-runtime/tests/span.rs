@@ -93,7 +93,7 @@ fn attribute_past_capacity_gives_the_builder_back_unchanged() {
     );
     assert_eq!(
         overflow.to_string(),
-        "cannot add attribute `c`: the span already holds its capacity of 2 attributes"
+        "cannot add attribute `c`: the list is full (capacity 2)"
     );
     let span = overflow
         .builder

@@ -256,7 +256,8 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         format!("Builds the [`{name}`]; compiles only once every required field is set.");
     let must_use = format!("a builder does nothing until `.{finish_name}()` is called");
     let where_bounds = (!bounds.is_empty()).then(|| quote!(where #(#bounds),*));
-    let builder_where = &generics.where_clause;
+    // `Self` in the struct's where clause means the struct, in the builder too.
+    let builder_where = self_ty.in_type(&generics.where_clause);
     let unset_chunks = (0..layout.chunks()).map(|c| {
         let unset = layout.slots(c).map(|_| quote!(#rt::Unset));
         quote!((#(#unset,)*))
@@ -291,7 +292,7 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #all_impl_generics #builder #all_ty_generics #where_clause {
+        impl #all_impl_generics #builder #all_ty_generics #builder_where {
             #(#setters)*
 
             #[doc = #finish_doc]
@@ -302,7 +303,7 @@ pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #all_impl_generics ::core::fmt::Debug for #builder #all_ty_generics #where_clause {
+        impl #all_impl_generics ::core::fmt::Debug for #builder #all_ty_generics #builder_where {
             fn fmt(&self, __knhk_f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __knhk_f.write_str(#builder_debug)
             }
@@ -368,10 +369,11 @@ fn required_or_slot(
             quote!(#state: #rt::Slot<#ty>),
             quote!(#rt::Slot::value_or_else(self.#index, || ::core::option::Option::None)),
         ),
-        FieldKind::Default(None) => (
-            quote!(#state: #rt::Slot<#ty>),
-            quote!(#rt::Slot::value_or_else(self.#index, ::core::default::Default::default)),
-        ),
+        // Spanned on the field, so that a type without `Default` is reported there.
+        FieldKind::Default(None) => (quote!(#state: #rt::Slot<#ty>), {
+            let rt = respanned(rt.to_token_stream(), span);
+            quote_spanned!(span=> #rt::Slot::value_or_default(self.#index))
+        }),
         FieldKind::Default(Some(expr)) => {
             let expr = self_ty.in_expr(expr);
             (
@@ -380,6 +382,24 @@ fn required_or_slot(
             )
         }
     }
+}
+
+/// `tokens` with every span set to `span`, so that an error about the expression they
+/// start is reported where `span` points.
+fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), respanned(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 /// What `Self` becomes in code moved from the struct into the builder's impl.
@@ -503,6 +523,41 @@ mod tests {
         );
         assert!(!out.contains("knhk_runtime"), "{out}");
         assert!(out.contains(":: facade :: knhk :: builder :: Set"), "{out}");
+    }
+
+    #[test]
+    fn field_docs_become_the_setters_docs() {
+        let out = expand(
+            "struct S { /// The port to listen on.\n port: u16, /// A name.\n name: Option<String> }",
+        );
+        let setter = |name: &str| {
+            let at = out
+                .find(&format!("fn {name} ("))
+                .unwrap_or_else(|| panic!("no `{name}` in {out}"));
+            out[..at].rfind("# [doc =").map(|d| out[d..at].to_owned())
+        };
+        assert!(
+            setter("port").is_some_and(|d| d.contains("The port to listen on.")),
+            "{out}"
+        );
+        assert!(
+            setter("name").is_some_and(|d| d.contains("A name.")),
+            "{out}"
+        );
+        // `maybe_name` has docs of its own, which point at `name`.
+        assert!(
+            setter("maybe_name").is_some_and(|d| d.contains("[`name`](Self::name)")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn self_in_the_where_clause_means_the_struct_in_the_builder() {
+        let out = expand("struct S<T> where T: PartialEq<Self> { a: T }");
+        // The builder struct, its impl and its `Debug` impl; the struct's own impl keeps
+        // `Self`, which means the struct there.
+        assert_eq!(out.matches("PartialEq < S < T > >").count(), 3, "{out}");
+        assert_eq!(out.matches("PartialEq < Self >").count(), 1, "{out}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The derive input -> [`Input`], reading every `#[builder(..)]` and checking each key
 //! as it is read.
 
-use crate::diag::{Errors, did_you_mean, first_seen};
+use crate::diag::{Errors, code_list, did_you_mean, first_seen};
 use proc_macro2::Span;
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{
@@ -207,7 +208,18 @@ fn read_field<'a>(field: &'a syn::Field, ident: &'a Ident, errors: &mut Errors) 
                 }
                 let value = match meta {
                     Meta::Path(_) => Some(None),
-                    Meta::NameValue(nv) => Some(Some(nv.value)),
+                    Meta::NameValue(nv) => {
+                        if let Some(token) = find_self(nv.value.to_token_stream()) {
+                            errors.at(
+                                token.span(),
+                                "a default is evaluated on its own, when `build()` finds the field unset: it cannot use `self` or the other fields; compute the value before building and set the field instead",
+                            );
+                            // Reported: no second error from the expression itself.
+                            Some(Some(syn::parse_quote!(::core::unreachable!())))
+                        } else {
+                            Some(Some(nv.value))
+                        }
+                    }
                     Meta::List(list) => {
                         errors.spanned(
                             &list,
@@ -238,6 +250,15 @@ fn read_field<'a>(field: &'a syn::Field, ident: &'a Ident, errors: &mut Errors) 
         }
     }
     model
+}
+
+/// The first `self` in `tokens`, at any depth.
+fn find_self(tokens: proc_macro2::TokenStream) -> Option<Ident> {
+    tokens.into_iter().find_map(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) if ident == "self" => Some(ident),
+        proc_macro2::TokenTree::Group(group) => find_self(group.stream()),
+        _ => None,
+    })
 }
 
 /// The `T` of `Option<T>`, `std::option::Option<T>` or `core::option::Option<T>`.
@@ -333,11 +354,7 @@ fn crate_path(meta: &Meta, errors: &mut Errors) -> Option<syn::Path> {
 }
 
 fn unknown_key(key: &str, span: Span, keys: &[&str], place: &str, errors: &mut Errors) {
-    let known = keys
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let known = code_list(keys);
     match did_you_mean(key, ALL_KEYS) {
         Some(guess) if keys.contains(&guess) => errors.at(
             span,

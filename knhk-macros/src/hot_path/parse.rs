@@ -1,6 +1,6 @@
 //! Attribute arguments -> [`Args`], checking each argument as it is read.
 
-use crate::diag::{Errors, did_you_mean, first_seen};
+use crate::diag::{Errors, code_list, did_you_mean, first_seen};
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -273,12 +273,7 @@ fn unknown_key(kind: Kind, key: &Ident, errors: &mut Errors) {
         );
         return;
     }
-    let known = kind
-        .keys()
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let known = code_list(kind.keys());
     match did_you_mean(&word, kind.keys()) {
         Some(guess) => errors.at(
             key.span(),

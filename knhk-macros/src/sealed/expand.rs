@@ -70,11 +70,14 @@ pub(crate) fn sealed_trait(mut item: ItemTrait, crate_name: &str) -> TokenStream
     let message = format!("`{{Self}}` cannot implement `{name}`: the trait is sealed");
     let label = format!("`{name}` is sealed");
     let note = format!(
-        "only crate `{crate_name}` can implement `{name}`; use one of the types it implements it for"
+        "only crate `{crate_name}` can implement `{name}`; use one of the types it implements it for, or, inside `{crate_name}`, write `#[sealed]` on the impl"
     );
-    // After the user's docs, so that their summary line stays first.
-    let doc = format!("\n\nThis trait is sealed: only crate `{crate_name}` can implement it.");
-    item.attrs.push(syn::parse_quote!(#[doc = #doc]));
+    // After the user's docs, so that their summary line stays first; not on an
+    // undocumented trait, whose missing docs `missing_docs` should still report.
+    if item.attrs.iter().any(|a| a.path().is_ident("doc")) {
+        let doc = format!("\n\nThis trait is sealed: only crate `{crate_name}` can implement it.");
+        item.attrs.push(syn::parse_quote!(#[doc = #doc]));
+    }
     quote! {
         #item
 

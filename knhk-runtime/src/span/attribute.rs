@@ -96,13 +96,11 @@ impl fmt::Display for Attribute {
 /// list.set("a", 1)?;
 /// let error = list.set("b", 2).unwrap_err();
 /// assert_eq!(error, CapacityError { key: "b", capacity: 1 });
-/// assert_eq!(error.to_string(), "cannot add attribute `b`: the span already holds its capacity of 1 attributes");
+/// assert_eq!(error.to_string(), "cannot add attribute `b`: the list is full (capacity 1)");
 /// # Ok::<(), CapacityError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "cannot add attribute `{key}`: the span already holds its capacity of {capacity} attributes"
-)]
+#[error("cannot add attribute `{key}`: the list is full (capacity {capacity})")]
 pub struct CapacityError {
     /// The key that did not fit.
     pub key: &'static str,

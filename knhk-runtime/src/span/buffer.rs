@@ -98,11 +98,15 @@ impl<const N: usize> SpanBuffer<N> {
 
     /// The span `span_id`, to add attributes to it.
     pub fn get_span_mut(&mut self, span_id: SpanId) -> Option<&mut Span> {
+        let i = self.index_of(span_id)?;
+        self.spans[i].as_mut()
+    }
+
+    /// Where span `span_id` is, searching from the newest (the likeliest to be ended).
+    fn index_of(&self, span_id: SpanId) -> Option<usize> {
         self.spans[..self.len]
-            .iter_mut()
-            .rev()
-            .flatten()
-            .find(|s| s.span_id() == span_id)
+            .iter()
+            .rposition(|s| s.as_ref().is_some_and(|s| s.span_id() == span_id))
     }
 
     /// Forgets every span, making room for `N` more.
@@ -144,11 +148,7 @@ impl<const N: usize> HotPathTelemetry for SpanBuffer<N> {
     }
 
     fn get_span(&self, span_id: SpanId) -> Option<&Span> {
-        self.spans[..self.len]
-            .iter()
-            .rev()
-            .flatten()
-            .find(|s| s.span_id() == span_id)
+        self.spans[self.index_of(span_id)?].as_ref()
     }
 }
 

@@ -15,6 +15,26 @@ pub mod state {
     use super::{SpanId, TraceId};
     use knhk_macros::sealed;
 
+    /// Declares a state trait, sealed, whose unmet bound reads `message`, with the order
+    /// of the steps as the note.
+    macro_rules! step_trait {
+        (
+            $(#[doc = $doc:literal])*
+            message = $message:literal,
+            label = $label:literal,
+            pub trait $name:ident $body:tt
+        ) => {
+            $(#[doc = $doc])*
+            #[sealed]
+            #[diagnostic::on_unimplemented(
+                message = $message,
+                label = $label,
+                note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
+            )]
+            pub trait $name $body
+        };
+    }
+
     /// Fresh from [`SpanBuilder::new`](super::SpanBuilder::new): no name yet.
     #[derive(Clone, Copy, Debug)]
     pub struct Unnamed;
@@ -40,27 +60,23 @@ pub mod state {
         pub(super) span_id: SpanId,
     }
 
-    /// States in which `with_name` may be called: only [`Unnamed`].
-    #[sealed]
-    #[diagnostic::on_unimplemented(
+    step_trait! {
+        /// States in which `with_name` may be called: only [`Unnamed`].
         message = "a span is named once, first: this builder already has a name",
         label = "remove this `.with_name(..)`, or the earlier one",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
-    )]
-    pub trait CanName {}
+        pub trait CanName {}
+    }
     #[sealed]
     impl CanName for Unnamed {}
 
-    /// States in which `with_trace_id` may be called: only [`Named`].
-    #[sealed]
-    #[diagnostic::on_unimplemented(
+    step_trait! {
+        /// States in which `with_trace_id` may be called: only [`Named`].
         message = "a span takes its trace id once, right after its name",
         label = "`.with_trace_id(..)` must follow `.with_name(..)` and come once",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
-    )]
-    pub trait CanSetTraceId {
-        #[doc(hidden)]
-        fn __knhk_with_trace_id(self, trace_id: TraceId) -> Traced;
+        pub trait CanSetTraceId {
+            #[doc(hidden)]
+            fn __knhk_with_trace_id(self, trace_id: TraceId) -> Traced;
+        }
     }
     #[sealed]
     impl CanSetTraceId for Named {
@@ -72,16 +88,14 @@ pub mod state {
         }
     }
 
-    /// States in which `with_span_id` may be called: only [`Traced`].
-    #[sealed]
-    #[diagnostic::on_unimplemented(
+    step_trait! {
+        /// States in which `with_span_id` may be called: only [`Traced`].
         message = "a span needs a trace id before its span id",
         label = "add `.with_trace_id(..)` before this `.with_span_id(..)`, which comes once",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
-    )]
-    pub trait CanSetSpanId {
-        #[doc(hidden)]
-        fn __knhk_with_span_id(self, span_id: SpanId) -> Ready;
+        pub trait CanSetSpanId {
+            #[doc(hidden)]
+            fn __knhk_with_span_id(self, span_id: SpanId) -> Ready;
+        }
     }
     #[sealed]
     impl CanSetSpanId for Traced {
@@ -94,16 +108,14 @@ pub mod state {
         }
     }
 
-    /// States that can build: only [`Ready`].
-    #[sealed]
-    #[diagnostic::on_unimplemented(
+    step_trait! {
+        /// States that can build: only [`Ready`].
         message = "a span needs a span id before it is built",
         label = "add `.with_span_id(..)`, after `.with_trace_id(..)`, before this `.build()`",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
-    )]
-    pub trait CanBuild {
-        #[doc(hidden)]
-        fn __knhk_ready(self) -> Ready;
+        pub trait CanBuild {
+            #[doc(hidden)]
+            fn __knhk_ready(self) -> Ready;
+        }
     }
     #[sealed]
     impl CanBuild for Ready {
@@ -112,14 +124,12 @@ pub mod state {
         }
     }
 
-    /// States that take attributes: every state after the name.
-    #[sealed]
-    #[diagnostic::on_unimplemented(
+    step_trait! {
+        /// States that take attributes: every state after the name.
         message = "a span needs a name before its attributes",
         label = "add `.with_name(..)` before this `.with_attribute(..)`",
-        note = "the order is `SpanBuilder::new().with_name(..).with_trace_id(..).with_span_id(..)`, then `.build()`; `.with_attribute(..)` may follow `.with_name(..)`, and `.with_parent(..)` may come anywhere"
-    )]
-    pub trait IsNamed {}
+        pub trait IsNamed {}
+    }
     #[sealed]
     impl IsNamed for Named {}
     #[sealed]
