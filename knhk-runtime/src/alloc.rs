@@ -87,8 +87,9 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
     }
 }
 
-/// Allocations (including reallocations) made so far on this thread; always 0 when
-/// [`CountingAllocator`] is not the global allocator.
+/// Allocations (including reallocations) made so far on this thread, except knhk's own
+/// bookkeeping (a thread's first call of a measured path, calibration, over-budget
+/// events); always 0 when [`CountingAllocator`] is not the global allocator.
 #[inline(always)]
 pub fn thread_allocations() -> u64 {
     COUNT.try_with(Cell::get).unwrap_or(0)
@@ -97,4 +98,13 @@ pub fn thread_allocations() -> u64 {
 /// Whether [`CountingAllocator`] is the global allocator (it has allocated at least once).
 pub fn is_installed() -> bool {
     INSTALLED.load(Relaxed)
+}
+
+/// Runs `f`, then winds this thread's count back to what it was: the allocations `f`
+/// made are knhk's, not the code a probe is timing.
+pub(crate) fn uncounted<R>(f: impl FnOnce() -> R) -> R {
+    let before = thread_allocations();
+    let result = f();
+    let _ = COUNT.try_with(|c| c.set(before));
+    result
 }

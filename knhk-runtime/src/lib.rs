@@ -37,9 +37,11 @@
 //!
 //! # Ticks
 //!
-//! A tick is one count of the CPU's constant-rate counter (see [`tick`]). Budgets below
-//! the counter's resolution cannot be checked per call; [`measure()`] checks them by
-//! amortizing over many calls, and the report says which paths are in that case.
+//! A tick is one count of the CPU's constant-rate counter (see [`tick`]). Every budget
+//! gets a verdict that can fail, on any counter: a per-call reading over the budget by
+//! more than the counter's resolution and jitter is proof, and a budget too fine to
+//! time per call is judged by [`measure_path()`], which times the path's own code over
+//! many calls with its probe suspended and attaches the figure to the path.
 
 pub mod alloc;
 pub mod builder;
@@ -55,11 +57,11 @@ pub mod tick;
 pub use hot_path::budget::{
     MAX_HOT_PATH_TICKS, TickBudget, WithinHotPathBudget, estimate_ticks_hash,
 };
-pub use hot_path::measure::{Measurement, measure, measure_with};
-pub use hot_path::report::{PathReport, PathStats, Report};
-pub use hot_path::verdict::{BudgetError, BudgetVerdicts, PathVerdict, Policy, Verdict};
+pub use hot_path::measure::{Measurement, PathMeasurement, measure, measure_path, measure_with};
+pub use hot_path::report::{PathReport, PathStats, REPORT_FORMAT, Report};
+pub use hot_path::verdict::{BudgetError, BudgetVerdicts, Method, PathVerdict, Policy, Verdict};
 pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, hot_paths, report, reset};
-pub use tick::{Calibration, ClockSource, Ticks};
+pub use tick::{Calibration, ClockSource, OverheadTail, ResolutionBasis, Ticks};
 
 /// Measures a function against a tick budget of at most [`MAX_HOT_PATH_TICKS`].
 ///

@@ -1,10 +1,15 @@
 //! Amortized measurement: many calls between two counter reads.
 //!
 //! The way to check a budget finer than the counter's resolution, and the way a
-//! user's CI can gate on budgets.
+//! user's CI can gate on budgets. [`measure()`] times any closure; [`measure_path()`]
+//! times a registered path's own code, its probe suspended, and attaches the figure to
+//! the path so that its verdict can use it.
 
+use super::PathInfo;
+use super::site;
 use crate::tick::{self, Calibration};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::hint::black_box;
 
 /// The result of [`measure()`].
@@ -16,8 +21,9 @@ pub struct Measurement {
     pub ticks_per_call: f64,
     /// The same in nanoseconds.
     pub ns_per_call: f64,
-    /// Median cost of the empty loop (with its two counter reads) per call, in ticks:
-    /// what was subtracted.
+    /// Median cost of the empty loop (with its two counter reads; for
+    /// [`measure_path()`], with a suspended probe in it) per call, in ticks: what was
+    /// subtracted.
     pub overhead_subtracted: f64,
     /// The counter's resolution divided by `iters`: per-call figures finer than this
     /// are not measurements.
@@ -49,15 +55,121 @@ impl Measurement {
 /// println!("{:.2} ticks per call ({:.2} ns)", m.ticks_per_call, m.ns_per_call);
 /// ```
 pub fn measure<R>(iters: u64, f: impl FnMut() -> R) -> Measurement {
-    measure_with(tick::calibrate(), tick::read, iters, 11, f)
+    measure_with(tick::calibrate(), tick::start_raw, iters, SAMPLES, f)
+}
+
+const SAMPLES: usize = 11;
+
+/// Times the registered path `name` by running `f` — which calls it — `iters` times
+/// between two counter reads, with every probe on this thread suspended, so the figure
+/// is the path's own code without its probe (paths it calls included, theirs
+/// suspended too). Attaches the result to every measuring path of that name, so that
+/// [`check_budgets`](crate::check_budgets) can judge a budget too fine to time per
+/// call by it (`MetAmortized` / `ExceededAmortized`).
+///
+/// What is subtracted is the same loop calling a suspended probe around nothing: a
+/// suspended probe still costs a thread-local load and a branch. Like [`measure()`],
+/// this measures throughput: calls that do not depend on each other overlap.
+///
+/// Works on any path — free function, inherent or trait method, generic — since the
+/// probe, not the attribute, does the suspending. When measuring is off there is no
+/// registered path: the figure is still returned (with the empty loop subtracted, as in
+/// [`measure()`]) and [`PathMeasurement::is_attached`] says it went nowhere.
+///
+/// ```
+/// use std::hint::black_box;
+///
+/// #[knhk_runtime::hot_path(2, name = "docs.parity", measure = "always")]
+/// fn parity(x: u64) -> bool {
+///     x.count_ones() % 2 == 1
+/// }
+///
+/// let m = knhk_runtime::measure_path("docs.parity", 100_000, || parity(black_box(7)));
+/// assert!(m.is_attached());
+/// let verdicts = knhk_runtime::check_budgets(&knhk_runtime::Policy::default());
+/// println!("{m}\n{verdicts}");
+/// ```
+pub fn measure_path<R>(name: &str, iters: u64, f: impl FnMut() -> R) -> PathMeasurement {
+    let calibration = tick::calibrate();
+    let measurement = if site::is_registered(name) {
+        site::with_probes_suspended(|| {
+            sample(
+                calibration,
+                tick::start_raw,
+                iters,
+                SAMPLES,
+                site::suspended_probe,
+                f,
+            )
+        })
+    } else {
+        measure_with(calibration, tick::start_raw, iters, SAMPLES, f)
+    };
+    let attached_to = site::attach(name, &measurement);
+    PathMeasurement {
+        name: name.to_owned(),
+        measurement,
+        attached_to,
+    }
+}
+
+/// The result of [`measure_path()`]: the figure, and the paths it was attached to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathMeasurement {
+    /// The name asked for.
+    pub name: String,
+    /// The amortized figure.
+    pub measurement: Measurement,
+    /// Every registered path of that name, now carrying the figure; empty when none is
+    /// registered (measuring off in this build, or a name no path has).
+    pub attached_to: Vec<PathInfo>,
+}
+
+impl PathMeasurement {
+    /// Whether the figure was attached to at least one path.
+    pub fn is_attached(&self) -> bool {
+        !self.attached_to.is_empty()
+    }
+}
+
+impl fmt::Display for PathMeasurement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = &self.measurement;
+        write!(
+            f,
+            "measure_path({}): {:.2} ticks ({:.2} ns) per call over {} calls, ",
+            self.name, m.ticks_per_call, m.ns_per_call, m.iters
+        )?;
+        match self.attached_to.len() {
+            0 => write!(
+                f,
+                "attached to no path (none named `{}` measures in this build)",
+                self.name
+            ),
+            1 => f.write_str("attached to its path"),
+            n => write!(f, "attached to {n} paths of that name"),
+        }
+    }
 }
 
 /// [`measure()`] with a given counter, calibration and number of samples.
 pub fn measure_with<R>(
     calibration: &Calibration,
+    counter: impl FnMut() -> u64,
+    iters: u64,
+    samples: usize,
+    f: impl FnMut() -> R,
+) -> Measurement {
+    sample(calibration, counter, iters, samples, || (), f)
+}
+
+/// Each sample: `iters` calls of `baseline` (subtracted), then `iters` calls of `f`.
+fn sample<R>(
+    calibration: &Calibration,
     mut counter: impl FnMut() -> u64,
     iters: u64,
     samples: usize,
+    mut baseline: impl FnMut(),
     mut f: impl FnMut() -> R,
 ) -> Measurement {
     let iters = iters.max(1);
@@ -68,6 +180,7 @@ pub fn measure_with<R>(
         let t0 = counter();
         for i in 0..iters {
             black_box(i);
+            baseline();
         }
         let t1 = counter();
         for _ in 0..iters {
@@ -104,10 +217,10 @@ fn median(values: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tick::Ticks;
+    use crate::tick::{ClockSource, Ticks};
     use std::cell::Cell;
 
-    const CAL: Calibration = Calibration::fixed(2.0, Ticks(50), Ticks(26));
+    const CAL: Calibration = Calibration::fixed(ClockSource::Tsc, 2.0, Ticks(50), Ticks(26));
 
     #[test]
     fn subtracts_the_empty_loop_exactly() {

@@ -1,17 +1,37 @@
 //! The budget report: a table for people, JSON for machines.
 
 use super::histogram;
+use super::measure::Measurement;
 use super::site::sites;
 use super::{Budget, PathKind};
 use crate::tick::Calibration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The [`Report::format`] this build writes.
+///
+/// - 1: the first format (no `format` field). Its per-call sums were of readings
+///   clamped at zero, which biases a mean upward, so it carries no mean; its
+///   calibration has no overhead mean, tail or nested-probe cost, so a verdict on it is
+///   judged with the overhead's median as the jitter margin; it has no amortized
+///   figures. It reads back as such.
+/// - 2: sums of unclamped raw readings (`PathStats::raw_sum`), the overhead's mean and
+///   tail, the resolution's basis, the nested-probe cost, amortized figures.
+pub const REPORT_FORMAT: u32 = 2;
+
+fn first_format() -> u32 {
+    1
+}
+
 /// Every path's statistics, with the calibration they were measured under.
 ///
-/// Prints as a table; [`Report::to_json`] / [`Report::from_json`] round-trip it.
+/// Prints as a table; [`Report::to_json`] / [`Report::from_json`] round-trip it, and
+/// read reports sealed by earlier versions (see [`REPORT_FORMAT`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The format the report was written in ([`REPORT_FORMAT`] for a new one).
+    #[serde(default = "first_format")]
+    pub format: u32,
     /// The counter and what it costs; every tick figure below is in its unit.
     pub calibration: Calibration,
     /// Whether [`crate::alloc::CountingAllocator`] is installed; without it the
@@ -40,8 +60,12 @@ pub struct PathReport {
     pub id: u64,
     /// Another path has the same name; they are told apart by file and line.
     pub duplicate_name: bool,
-    /// What was measured.
+    /// What was measured per call.
     pub stats: PathStats,
+    /// The last amortized figure of the path's own code, from
+    /// [`measure_path()`](crate::measure_path), if any.
+    #[serde(default)]
+    pub amortized: Option<Measurement>,
 }
 
 /// Per-path figures, in ticks with the measurement overhead subtracted.
@@ -49,8 +73,11 @@ pub struct PathReport {
 pub struct PathStats {
     /// Measured calls.
     pub calls: u64,
-    /// Sum of all calls' ticks.
-    pub total_ticks: u64,
+    /// Sum of every call's raw reading: the counter difference minus nested
+    /// bookkeeping, before the overhead is subtracted and never clamped, so that the
+    /// mean is not biased upward when the overhead reads low. `None` in format 1.
+    #[serde(default)]
+    pub raw_sum: Option<i64>,
     /// Fastest call, if any.
     pub min_ticks: Option<u64>,
     /// Slowest call, if any.
@@ -80,9 +107,24 @@ impl PathStats {
         histogram::percentile(&counts, p, self.max_ticks?)
     }
 
-    /// Mean ticks per call.
-    pub fn mean(&self) -> Option<f64> {
-        (self.calls > 0).then(|| self.total_ticks as f64 / self.calls as f64)
+    /// The lower bound of the histogram bucket holding the `p`-th percentile: the
+    /// least the percentile can be.
+    pub fn percentile_lower_bound(&self, p: f64) -> Option<u64> {
+        let upper = self.percentile(p)?;
+        let low = histogram::bounds(histogram::bucket(upper)).0;
+        Some(low.max(self.min_ticks.unwrap_or(0)).min(upper))
+    }
+
+    /// The per-call mean in ticks from the probe's own readings: the mean raw reading
+    /// minus the overhead's mean under `calibration`. `None` before the first call, or
+    /// when the report or calibration predates the figures it needs.
+    ///
+    /// Fenced reads serialise each call, so this is a latency; an amortized figure is a
+    /// throughput, and the two differ for short calls.
+    pub fn mean_per_call(&self, calibration: &Calibration) -> Option<f64> {
+        let sum = self.raw_sum?;
+        let overhead = calibration.overhead_mean?;
+        (self.calls > 0).then(|| sum as f64 / self.calls as f64 - overhead)
     }
 }
 
@@ -103,9 +145,10 @@ impl Report {
                     line: info.line,
                     id: info.id,
                     duplicate_name: false,
+                    amortized: site.amortized(),
                     stats: PathStats {
                         calls: t.calls,
-                        total_ticks: t.total,
+                        raw_sum: Some(t.raw_sum as i64),
                         min_ticks: seen.then_some(t.min),
                         max_ticks: seen.then_some(t.max),
                         over_budget: t.over_budget,
@@ -132,6 +175,7 @@ impl Report {
             }
         }
         Report {
+            format: REPORT_FORMAT,
             calibration: *calibration,
             allocations_counted: counted,
             paths,
@@ -213,18 +257,19 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.calibration;
+        writeln!(f, "{c}")?;
+        if self.format != REPORT_FORMAT {
+            writeln!(
+                f,
+                "report format {} (this build writes {REPORT_FORMAT}): figures it did not record show as n/a",
+                self.format
+            )?;
+        }
         writeln!(
             f,
-            "counter: {} at {:.3} ticks/ns; resolution {} ticks; overhead {} ticks (min), {} (median, subtracted from every figure)",
-            c.source,
-            c.ticks_per_ns,
-            c.resolution.get(),
-            c.overhead_min.get(),
-            c.overhead_median.get(),
-        )?;
-        writeln!(
-            f,
-            "figures in {}; p50/p99 are histogram bucket upper bounds (within 25%)",
+            "figures in {} per call; p50/p99 are histogram bucket upper bounds (within 25%); \
+             mean is the probe's own (raw mean - overhead mean, fenced: latency); \
+             amortized is measure_path() of the path's own code (throughput)",
             c.source.unit()
         )?;
         let na = |v: Option<u64>| v.map_or_else(|| "n/a".to_owned(), |v| v.to_string());
@@ -235,16 +280,28 @@ impl fmt::Display for Report {
             .max()
             .unwrap_or(4)
             .max(4);
+        let na_f = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}"));
         writeln!(
             f,
-            "{:<name_width$}  {:<4}  {:>10}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>7}  {:>6}",
-            "path", "kind", "budget", "calls", "min", "p50", "p99", "max", "over", "allocs"
+            "{:<name_width$}  {:<4}  {:>10}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>7}  {:>6}",
+            "path",
+            "kind",
+            "budget",
+            "calls",
+            "min",
+            "p50",
+            "p99",
+            "max",
+            "mean",
+            "amortized",
+            "over",
+            "allocs"
         )?;
         for p in &self.paths {
             let s = &p.stats;
             writeln!(
                 f,
-                "{:<name_width$}  {:<4}  {:>10}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>7}  {:>6}",
+                "{:<name_width$}  {:<4}  {:>10}  {:>9}  {:>7}  {:>7}  {:>7}  {:>9}  {:>9}  {:>9}  {:>7}  {:>6}",
                 display_name(p),
                 p.kind.to_string(),
                 p.budget.to_string(),
@@ -253,6 +310,8 @@ impl fmt::Display for Report {
                 na(s.percentile(50.0)),
                 na(s.percentile(99.0)),
                 na(s.max_ticks),
+                na_f(s.mean_per_call(c)),
+                na_f(p.amortized.as_ref().map(|m| m.ticks_per_call)),
                 s.over_budget,
                 na(s.allocations),
             )?;

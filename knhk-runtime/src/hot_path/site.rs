@@ -11,10 +11,28 @@
 //! slower table. When a thread exits, its shards go back to their sites and the next
 //! new thread reuses them, so memory is bounded by the number of threads alive at once
 //! and no count is lost.
+//!
+//! Nested paths. The runtime's own work never counts as the user's: what a thread's
+//! first call of a path does (calibration, taking a slot, allocating a shard) and the
+//! over-budget events are timed, their allocations wound back
+//! ([`crate::alloc::uncounted`]), and their ticks added to a per-thread total of
+//! bookkeeping, as is each probe's own cost (its two counter reads and its recording,
+//! [`Calibration::nested_probe`](crate::tick::Calibration::nested_probe), measured with
+//! the probe itself). A probe subtracts from its reading whatever that total grew by
+//! inside its window, so an outer path's figure is its body's, inner bodies included,
+//! without the inner probes. What is left uncorrected is the few instructions of an
+//! inner probe's shard lookup before its first counter read, which the nested cost,
+//! measured around a whole probe, includes on average.
+//!
+//! Suspension. While [`with_probes_suspended`] runs, every probe on the thread skips its
+//! counter reads and recording: what `measure_path()` needs to time a path's own code
+//! over many calls. A suspended probe still costs a thread-local load and a branch, and
+//! `measure_path()` subtracts a loop of such probes around nothing.
 
 use super::histogram::{self, BUCKETS};
+use super::measure::Measurement;
 use super::{Budget, PathInfo, PathKind};
-use crate::tick;
+use crate::tick::{self, Calibration, Ticks};
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Mutex, PoisonError};
@@ -58,6 +76,8 @@ pub struct Site {
     slot: AtomicUsize,
     /// Ticks subtracted from each raw reading (the calibrated median overhead).
     overhead: AtomicU64,
+    /// What this probe adds to an enclosing window besides the body.
+    nested_probe: AtomicU64,
     /// A reading above this many ticks is over budget: budget + resolution.
     threshold: AtomicU64,
     /// Budget in ticks, for events.
@@ -72,6 +92,8 @@ pub struct Site {
     shards: Mutex<Vec<&'static Shard>>,
     /// Shards of exited threads, for the next new thread to take over.
     free: Mutex<Vec<&'static Shard>>,
+    /// The last amortized measurement of this path's own code (`measure_path()`).
+    amortized: Mutex<Option<Measurement>>,
 }
 
 /// Slots handed out so far; each site takes one on first use.
@@ -87,6 +109,7 @@ impl Site {
             meta,
             slot: AtomicUsize::new(0),
             overhead: AtomicU64::new(0),
+            nested_probe: AtomicU64::new(0),
             threshold: AtomicU64::new(u64::MAX),
             budget_ticks: AtomicU64::new(0),
             last_event: AtomicU64::new(0),
@@ -94,7 +117,21 @@ impl Site {
             suppressed_total: AtomicU64::new(0),
             shards: Mutex::new(Vec::new()),
             free: Mutex::new(Vec::new()),
+            amortized: Mutex::new(None),
         }
+    }
+
+    /// A site of the runtime's own, never registered, that nothing is ever over budget on.
+    const fn internal(name: &'static str) -> Site {
+        Site::new(SiteMeta {
+            name,
+            kind: PathKind::Warm,
+            budget: Budget::Ticks(u64::MAX),
+            allow_alloc: true,
+            file: file!(),
+            line: line!(),
+            column: 0,
+        })
     }
 
     pub(crate) fn info(&self) -> PathInfo {
@@ -112,11 +149,15 @@ impl Site {
     }
 
     /// Calibrates if needed, caches this site's thresholds and takes a slot. Runs
-    /// before the first counter read of the first call, so it is never measured.
+    /// before the first counter read of the first call, so it is never measured; inside
+    /// an enclosing window it is bookkeeping, subtracted there.
     #[cold]
     #[inline(never)]
     fn prepare(&self) -> usize {
-        let cal = tick::calibrate();
+        bookkeeping(|| self.prepare_with(tick::calibrate()))
+    }
+
+    fn prepare_with(&self, cal: &Calibration) -> usize {
         let _guard = PREPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let slot = self.slot.load(Relaxed);
         if slot != 0 {
@@ -124,6 +165,8 @@ impl Site {
         }
         let budget = self.meta.budget.ticks(cal).get();
         self.overhead.store(cal.overhead_median.get(), Relaxed);
+        self.nested_probe
+            .store(cal.nested_probe.map_or(0, Ticks::get), Relaxed);
         self.budget_ticks.store(budget, Relaxed);
         self.threshold
             .store(budget.saturating_add(cal.resolution.get()), Relaxed);
@@ -147,7 +190,7 @@ impl Site {
     fn shard(&'static self) -> &'static Shard {
         let slot = self.slot();
         let cached = if slot < FAST_SLOTS {
-            FAST.with(|fast| fast[slot].get())
+            LOCAL.with(|local| local.fast[slot].get())
         } else {
             None
         };
@@ -159,9 +202,15 @@ impl Site {
 
     /// Finds or takes this thread's shard: a free one left by an exited thread, or a
     /// new one. Once the thread's claims are gone (it is exiting), samples are dropped.
+    /// Bookkeeping: neither its ticks nor its allocations (the shard, the claims table,
+    /// the thread-local destructor's registration) count against an enclosing path.
     #[cold]
     #[inline(never)]
     fn claim(&'static self, slot: usize) -> &'static Shard {
+        bookkeeping(|| self.claim_now(slot))
+    }
+
+    fn claim_now(&'static self, slot: usize) -> &'static Shard {
         let claimed = CLAIMS.try_with(|claims| {
             let mut claims = claims.0.try_borrow_mut().ok()?;
             if let Some(Some((_, shard))) = claims.get(slot) {
@@ -185,34 +234,41 @@ impl Site {
             }
             claims[slot] = Some((self, shard));
             if slot < FAST_SLOTS {
-                FAST.with(|fast| fast[slot].set(Some(shard)));
+                LOCAL.with(|local| local.fast[slot].set(Some(shard)));
             }
             Some(shard)
         });
         claimed.ok().flatten().unwrap_or(&DISCARD)
     }
 
-    /// Records one call that took `raw` ticks (overhead included) and made `allocations`.
+    /// Records one call whose window read `raw` ticks (overhead included, nested
+    /// bookkeeping already taken out, so possibly below zero) and made `allocations`.
     #[inline(always)]
-    fn record(&self, shard: &Shard, raw: u64, allocations: u64) {
-        let ticks = raw.saturating_sub(self.overhead.load(Relaxed));
+    fn record(&self, shard: &Shard, raw: i64, allocations: u64) {
+        let overhead = self.overhead.load(Relaxed) as i64;
+        let ticks = raw.saturating_sub(overhead).max(0) as u64;
         let over = ticks > self.threshold.load(Relaxed);
         let violations = if self.meta.kind == PathKind::Hot && !self.meta.allow_alloc {
             allocations
         } else {
             0
         };
-        shard.record(ticks, over, allocations, violations);
+        shard.record(raw, ticks, over, allocations, violations);
         if over {
             self.over_budget(ticks);
         }
     }
 
-    /// Emits a `knhk::performance` event, at most one per path per second.
+    /// Emits a `knhk::performance` event, at most one per path per second. Bookkeeping:
+    /// a subscriber may take long and allocate, and an enclosing path does not pay.
     #[cold]
     #[inline(never)]
     fn over_budget(&self, ticks: u64) {
-        let now = tick::read() | 1;
+        bookkeeping(|| self.over_budget_now(ticks));
+    }
+
+    fn over_budget_now(&self, ticks: u64) {
+        let now = tick::start_raw() | 1;
         let period = tick::calibrate().ns_to_ticks(1_000_000_000).get();
         let last = self.last_event.load(Relaxed);
         let due = last == 0 || now.wrapping_sub(last) >= period;
@@ -240,7 +296,7 @@ impl Site {
         let shards = self.shards.lock().unwrap_or_else(PoisonError::into_inner);
         let mut histogram = [0_u64; BUCKETS];
         for shard in shards.iter() {
-            totals.total += shard.total.load(Relaxed);
+            totals.raw_sum = totals.raw_sum.wrapping_add(shard.raw_sum.load(Relaxed));
             totals.min = totals.min.min(shard.min.load(Relaxed));
             totals.max = totals.max.max(shard.max.load(Relaxed));
             totals.over_budget += shard.over_budget.load(Relaxed);
@@ -261,6 +317,14 @@ impl Site {
         totals
     }
 
+    /// The last amortized measurement attached to this path.
+    pub(crate) fn amortized(&self) -> Option<Measurement> {
+        self.amortized
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     pub(crate) fn reset(&self) {
         for shard in self
             .shards
@@ -273,7 +337,114 @@ impl Site {
         self.suppressed_total.store(0, Relaxed);
         self.suppressed_pending.store(0, Relaxed);
         self.last_event.store(0, Relaxed);
+        *self
+            .amortized
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
+}
+
+/// Attaches `measurement` to every registered path named `name`; returns them.
+pub(crate) fn attach(name: &str, measurement: &Measurement) -> Vec<PathInfo> {
+    sites()
+        .filter(|site| site.meta.name == name)
+        .map(|site| {
+            *site
+                .amortized
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(measurement.clone());
+            site.info()
+        })
+        .collect()
+}
+
+/// Whether a registered path is named `name`.
+pub(crate) fn is_registered(name: &str) -> bool {
+    sites().any(|site| site.meta.name == name)
+}
+
+/// Runs `f` as the runtime's own work: its allocations are wound back, and its ticks
+/// (with one read's cost, which the closing read adds) go to this thread's bookkeeping
+/// total instead of any bookkeeping `f` itself recorded, so nothing is counted twice.
+#[inline(always)]
+fn bookkeeping<R>(f: impl FnOnce() -> R) -> R {
+    let saved = LOCAL.with(|local| local.nested.get());
+    let t0 = tick::start_raw();
+    let result = crate::alloc::uncounted(f);
+    let t1 = tick::end_raw();
+    let read_cost = tick::calibration().map_or(0, |c| c.overhead_median.get());
+    LOCAL.with(|local| {
+        local.nested.set(
+            saved
+                .wrapping_add(t1.wrapping_sub(t0))
+                .wrapping_add(read_cost),
+        )
+    });
+    result
+}
+
+/// Runs `f` with every probe on this thread suspended: no counter reads, no recording.
+pub(crate) fn with_probes_suspended<R>(f: impl FnOnce() -> R) -> R {
+    struct Resume(bool);
+    impl Drop for Resume {
+        fn drop(&mut self) {
+            let _ = LOCAL.try_with(|local| local.suspended.set(self.0));
+        }
+    }
+    let _resume = Resume(LOCAL.with(|local| local.suspended.replace(true)));
+    f()
+}
+
+/// A suspended probe around nothing: what `measure_path()` subtracts per call.
+#[inline(always)]
+pub(crate) fn suspended_probe() {
+    static BASELINE: Site = Site::internal("knhk.measure_path.baseline");
+    drop(std::hint::black_box(Probe::start(&BASELINE)));
+}
+
+/// Windows of a probe around an empty body, opened and closed by the probe's own code
+/// (not a bare pair of reads, which a probe's window exceeds by what the compiler
+/// places between its reads): the overhead every reading has subtracted. Runs once,
+/// inside [`tick::calibrate`], and returns the readings sorted.
+pub(crate) fn probe_windows(cal: &Calibration, samples: usize) -> Vec<u64> {
+    static EMPTY: Site = Site::internal("knhk.calibration.overhead");
+    EMPTY.prepare_with(cal);
+    let mut windows: Vec<u64> = (0..samples)
+        .map(|_| {
+            let probe = Probe::start(&EMPTY);
+            let window = probe.close().unwrap_or(0);
+            // Nothing to record: the window is the figure.
+            std::mem::forget(probe);
+            window
+        })
+        .collect();
+    windows.sort_unstable();
+    windows
+}
+
+/// What one probe adds to an enclosing window besides its body: the median of windows
+/// around a probe of an empty body, minus the median of empty windows, both opened and
+/// closed with the probe's own reads. Runs once, inside [`tick::calibrate`].
+pub(crate) fn nested_probe_cost(cal: &Calibration) -> Ticks {
+    static INNER: Site = Site::internal("knhk.calibration.nested_probe");
+    const SAMPLES: usize = 10_000;
+    INNER.prepare_with(cal);
+    // The first call takes a shard: not part of the steady cost.
+    drop(Probe::start(&INNER));
+    let mut with = Vec::with_capacity(SAMPLES);
+    let mut without = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let a = tick::start_raw();
+        drop(std::hint::black_box(Probe::start(&INNER)));
+        let b = tick::end_raw();
+        with.push(b.wrapping_sub(a));
+        let a = tick::start_raw();
+        let b = tick::end_raw();
+        without.push(b.wrapping_sub(a));
+    }
+    with.sort_unstable();
+    without.sort_unstable();
+    Ticks(with[SAMPLES / 2].saturating_sub(without[SAMPLES / 2]))
 }
 
 /// FNV-1a-64 over name, file, line and column, separated so that no two differ only
@@ -291,11 +462,26 @@ const fn site_id(meta: &SiteMeta) -> u64 {
 /// Slots with a place in [`FAST`].
 const FAST_SLOTS: usize = 64;
 
+/// What every probe on a thread reads: one thread-local block without a destructor, so
+/// reading it is a plain load at any point of the thread's life.
+struct Local {
+    /// Probes skip their reads and recording (`with_probes_suspended`).
+    suspended: Cell<bool>,
+    /// Running total of bookkeeping ticks on this thread (wrapping); a probe subtracts
+    /// what it grew by inside its window.
+    nested: Cell<u64>,
+    /// This thread's shards of the first sites, by slot.
+    fast: [Cell<Option<&'static Shard>>; FAST_SLOTS],
+}
+
 thread_local! {
-    /// This thread's shards of the first sites, by slot. No destructor, so reading it
-    /// is a plain thread-local load at any point of the thread's life.
-    static FAST: [Cell<Option<&'static Shard>>; FAST_SLOTS] =
-        const { [const { Cell::new(None) }; FAST_SLOTS] };
+    static LOCAL: Local = const {
+        Local {
+            suspended: Cell::new(false),
+            nested: Cell::new(0),
+            fast: [const { Cell::new(None) }; FAST_SLOTS],
+        }
+    };
     /// Every shard this thread owns, by slot; handed back to the sites on exit.
     static CLAIMS: Claims = const { Claims(RefCell::new(Vec::new())) };
 }
@@ -310,7 +496,7 @@ impl Drop for Claims {
     fn drop(&mut self) {
         for (slot, claim) in self.0.get_mut().drain(..).enumerate() {
             if slot < FAST_SLOTS {
-                let _ = FAST.try_with(|fast| fast[slot].set(None));
+                let _ = LOCAL.try_with(|local| local.fast[slot].set(None));
             }
             if let Some((site, shard)) = claim {
                 site.free
@@ -326,7 +512,8 @@ impl Drop for Claims {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Totals {
     pub(crate) calls: u64,
-    pub(crate) total: u64,
+    /// Sum of the raw readings (wrapping; read as signed).
+    pub(crate) raw_sum: u64,
     pub(crate) min: u64,
     pub(crate) max: u64,
     pub(crate) over_budget: u64,
@@ -342,7 +529,9 @@ pub(crate) struct Totals {
 #[repr(align(64))]
 struct Shard {
     // No call counter: the histogram's sum is the number of calls, one store less.
-    total: AtomicU64,
+    /// Sum of the raw readings, before the overhead is subtracted and unclamped, as
+    /// two's complement: the per-call mean subtracts the overhead's mean from it.
+    raw_sum: AtomicU64,
     min: AtomicU64,
     max: AtomicU64,
     over_budget: AtomicU64,
@@ -354,7 +543,7 @@ struct Shard {
 impl std::fmt::Debug for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shard")
-            .field("total", &self.total)
+            .field("raw_sum", &self.raw_sum)
             .finish_non_exhaustive()
     }
 }
@@ -367,7 +556,7 @@ fn bump(cell: &AtomicU64, by: u64) {
 impl Shard {
     const fn new() -> Shard {
         Shard {
-            total: AtomicU64::new(0),
+            raw_sum: AtomicU64::new(0),
             min: AtomicU64::new(u64::MAX),
             max: AtomicU64::new(0),
             over_budget: AtomicU64::new(0),
@@ -378,8 +567,8 @@ impl Shard {
     }
 
     #[inline(always)]
-    fn record(&self, ticks: u64, over: bool, allocations: u64, violations: u64) {
-        bump(&self.total, ticks);
+    fn record(&self, raw: i64, ticks: u64, over: bool, allocations: u64, violations: u64) {
+        bump(&self.raw_sum, raw as u64);
         if ticks < self.min.load(Relaxed) {
             self.min.store(ticks, Relaxed);
         }
@@ -398,7 +587,7 @@ impl Shard {
 
     fn reset(&self) {
         for cell in [
-            &self.total,
+            &self.raw_sum,
             &self.max,
             &self.over_budget,
             &self.allocations,
@@ -421,31 +610,68 @@ pub struct Probe {
     site: &'static Site,
     shard: &'static Shard,
     allocations: u64,
+    /// The thread's bookkeeping total when the window opened.
+    nested: u64,
     start: u64,
+    /// Started while probes were suspended: reads and records nothing.
+    idle: bool,
 }
 
 impl Probe {
     /// Starts timing a call of `site`.
     #[inline(always)]
     pub fn start(site: &'static Site) -> Probe {
+        if LOCAL.with(|local| local.suspended.get()) {
+            return Probe {
+                site,
+                shard: &DISCARD,
+                allocations: 0,
+                nested: 0,
+                start: 0,
+                idle: true,
+            };
+        }
         let shard = site.shard();
         let allocations = crate::alloc::thread_allocations();
+        let nested = LOCAL.with(|local| local.nested.get());
         Probe {
             site,
             shard,
             allocations,
-            start: tick::read(),
+            nested,
+            start: tick::start_raw(),
+            idle: false,
         }
+    }
+}
+
+impl Probe {
+    /// Closes the window: the counter difference, or `None` for a suspended probe.
+    /// Everything a probe does inside its window is in [`Probe::start`] after the
+    /// start read and here before the end read, which is what calibration times.
+    #[inline(always)]
+    fn close(&self) -> Option<u64> {
+        if self.idle {
+            return None;
+        }
+        Some(tick::end_raw().wrapping_sub(self.start))
     }
 }
 
 impl Drop for Probe {
     #[inline(always)]
     fn drop(&mut self) {
-        let end = tick::read();
+        let Some(window) = self.close() else {
+            return;
+        };
         let allocations = crate::alloc::thread_allocations().wrapping_sub(self.allocations);
-        self.site
-            .record(self.shard, end.wrapping_sub(self.start), allocations);
+        let inner = LOCAL
+            .with(|local| local.nested.get())
+            .wrapping_sub(self.nested);
+        let raw = window.wrapping_sub(inner) as i64;
+        self.site.record(self.shard, raw, allocations);
+        let cost = self.site.nested_probe.load(Relaxed);
+        LOCAL.with(|local| local.nested.set(local.nested.get().wrapping_add(cost)));
     }
 }
 

@@ -1,17 +1,22 @@
-//! Budget verdicts: one per path, judged by percentile, never by one outlier.
+//! Budget verdicts: one per path, judged by percentile, never by one outlier, and able
+//! to fail on any counter: a reading far enough over the budget is proof per call, and
+//! a budget too fine for the counter is judged by the path's amortized figure.
 //!
 //! ```
-//! use knhk_runtime::{Budget, Calibration, PathKind, PathReport, PathStats, Policy, Ticks, Verdict};
+//! use knhk_runtime::{Budget, Calibration, ClockSource, PathKind, PathReport, PathStats, Policy, Ticks, Verdict};
 //!
-//! let cal = Calibration::fixed(2.6, Ticks(52), Ticks(26));
-//! let path = PathReport {
+//! let cal = Calibration::fixed(ClockSource::Tsc, 2.6, Ticks(52), Ticks(26));
+//! let mut path = PathReport {
 //!     name: "book.match".into(), kind: PathKind::Warm, budget: Budget::Ticks(500),
 //!     allow_alloc: false, file: "src/book.rs".into(), line: 10, id: 1,
-//!     duplicate_name: false,
-//!     stats: PathStats { calls: 1, total_ticks: 300, min_ticks: Some(300), max_ticks: Some(300),
+//!     duplicate_name: false, amortized: None,
+//!     stats: PathStats { calls: 1, raw_sum: Some(352), min_ticks: Some(300), max_ticks: Some(300),
 //!                        histogram: vec![(288, 319, 1)], ..PathStats::default() },
 //! };
 //! assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Met { .. }));
+//! // An 8-tick budget on a counter stepping by 26: 300 ticks is proof it broke.
+//! path.budget = Budget::Ticks(8);
+//! assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Exceeded { .. }));
 //! ```
 
 use super::report::{PathReport, Report};
@@ -55,66 +60,181 @@ impl Policy {
         }
     }
 
+    /// The margin above a budget that a per-call reading at this policy's percentile
+    /// must clear to prove the budget broken: the counter's resolution, or the spread
+    /// of the overhead at that percentile if larger (the median overhead when the
+    /// calibration did not record its tail), so that counter jitter cannot cross it.
+    pub fn margin(&self, calibration: &Calibration) -> u64 {
+        let spread = calibration
+            .overhead_spread_at(self.percentile)
+            .unwrap_or(calibration.overhead_median);
+        calibration.resolution.get().max(spread.get())
+    }
+
     /// The verdict on one path whose figures are in ticks of `calibration`.
+    ///
+    /// In this order:
+    /// 1. never called and never amortized: [`Verdict::NotCalled`];
+    /// 2. per call, by the policy's percentile: [`Verdict::Exceeded`] when the lower
+    ///    bound of the histogram bucket holding it is above budget + [margin](Self::margin)
+    ///    (proof, whatever else was measured); [`Verdict::Met`] when the budget is at
+    ///    least the resolution and the percentile (its bucket's upper bound) is within it;
+    /// 3. otherwise by the path's amortized figure ([`crate::measure_path()`]):
+    ///    [`Verdict::MetAmortized`] or [`Verdict::ExceededAmortized`];
+    /// 4. otherwise [`Verdict::NotMeasurablePerCall`]: amortize it to settle it.
     pub fn judge(&self, path: &PathReport, calibration: &Calibration) -> Verdict {
         let budget = path.budget.ticks(calibration).get();
         let resolution = calibration.resolution.get();
-        if budget < resolution {
-            return Verdict::NotMeasurablePerCall {
-                budget_ticks: budget,
-                resolution_ticks: resolution,
+        let margin = self.margin(calibration);
+        let per_call = path.stats.percentile(self.percentile).map(|upper| {
+            let lower = path
+                .stats
+                .percentile_lower_bound(self.percentile)
+                .unwrap_or(upper);
+            (lower, upper)
+        });
+        if per_call.is_none() && path.amortized.is_none() {
+            return Verdict::NotCalled;
+        }
+        if let Some((lower, upper)) = per_call {
+            if lower > budget.saturating_add(margin) {
+                return Verdict::Exceeded {
+                    observed_ticks: lower,
+                    budget_ticks: budget,
+                    margin_ticks: margin,
+                    over_budget_calls: path.stats.over_budget,
+                    calls: path.stats.calls,
+                };
+            }
+            if budget >= resolution && upper <= budget {
+                return Verdict::Met {
+                    observed_ticks: upper,
+                    budget_ticks: budget,
+                };
+            }
+        }
+        if let Some(m) = &path.amortized {
+            let (ticks_per_call, iters) = (m.ticks_per_call, m.iters);
+            return if ticks_per_call <= budget as f64 {
+                Verdict::MetAmortized {
+                    ticks_per_call,
+                    budget_ticks: budget,
+                    iters,
+                }
+            } else {
+                Verdict::ExceededAmortized {
+                    ticks_per_call,
+                    budget_ticks: budget,
+                    iters,
+                }
             };
         }
-        let Some(observed) = path.stats.percentile(self.percentile) else {
-            return Verdict::NotCalled;
-        };
-        if observed <= budget {
-            Verdict::Met {
-                observed_ticks: observed,
-                budget_ticks: budget,
-            }
-        } else {
-            Verdict::Exceeded {
-                observed_ticks: observed,
-                budget_ticks: budget,
-                over_budget_calls: path.stats.over_budget,
-                calls: path.stats.calls,
-            }
+        Verdict::NotMeasurablePerCall {
+            observed_ticks: per_call.map_or(0, |(_, upper)| upper),
+            budget_ticks: budget,
+            resolution_ticks: resolution,
+            margin_ticks: margin,
         }
     }
 }
 
-/// The verdict on one path.
+/// How a verdict was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// From the per-call histogram.
+    PerCall,
+    /// From an amortized figure of the path's own code.
+    Amortized,
+    /// Not reached: nothing could decide it.
+    Undecided,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::PerCall => "per call",
+            Method::Amortized => "amortized",
+            Method::Undecided => "undecided",
+        })
+    }
+}
+
+/// The verdict on one path.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Verdict {
     /// The policy's percentile fits the budget. Only possible when budget >= resolution.
     Met {
-        /// The percentile, in ticks.
+        /// The percentile (its bucket's upper bound), in ticks.
         observed_ticks: u64,
         /// The budget, in ticks.
         budget_ticks: u64,
     },
-    /// The policy's percentile is over the budget.
+    /// The policy's percentile is over the budget by more than counter jitter can
+    /// explain: proof, at any resolution.
     Exceeded {
-        /// The percentile, in ticks.
+        /// The least the percentile can be (its bucket's lower bound), in ticks.
         observed_ticks: u64,
         /// The budget, in ticks.
         budget_ticks: u64,
+        /// What `observed_ticks` cleared above the budget ([`Policy::margin`]).
+        margin_ticks: u64,
         /// Calls over budget + resolution.
         over_budget_calls: u64,
         /// All measured calls.
         calls: u64,
     },
-    /// The budget is finer than the counter's resolution: a single call cannot show it
-    /// met. Check it with [`crate::measure()`], which amortizes over many calls.
+    /// Per call undecided; the path's own code, amortized, fits the budget.
+    MetAmortized {
+        /// The amortized figure.
+        ticks_per_call: f64,
+        /// The budget, in ticks.
+        budget_ticks: u64,
+        /// Calls per sample it was amortized over.
+        iters: u64,
+    },
+    /// Per call undecided; the path's own code, amortized, is over the budget.
+    ExceededAmortized {
+        /// The amortized figure.
+        ticks_per_call: f64,
+        /// The budget, in ticks.
+        budget_ticks: u64,
+        /// Calls per sample it was amortized over.
+        iters: u64,
+    },
+    /// Per call, neither met nor proven exceeded (the budget is finer than the counter,
+    /// or the reading is within the jitter margin of it), and no amortized figure:
+    /// settle it with [`crate::measure_path()`].
     NotMeasurablePerCall {
+        /// The percentile (its bucket's upper bound), in ticks; 0 if never called.
+        observed_ticks: u64,
         /// The budget, in ticks.
         budget_ticks: u64,
         /// The counter's resolution, in ticks.
         resolution_ticks: u64,
+        /// The margin a reading must clear to prove the budget broken.
+        margin_ticks: u64,
     },
-    /// The path was never called while measuring.
+    /// The path was never called while measuring, nor amortized.
     NotCalled,
+}
+
+impl Verdict {
+    /// Which measurement decided it.
+    pub fn method(&self) -> Method {
+        match self {
+            Verdict::Met { .. } | Verdict::Exceeded { .. } => Method::PerCall,
+            Verdict::MetAmortized { .. } | Verdict::ExceededAmortized { .. } => Method::Amortized,
+            Verdict::NotMeasurablePerCall { .. } | Verdict::NotCalled => Method::Undecided,
+        }
+    }
+
+    /// Whether it breaks the budget (per call or amortized).
+    pub fn is_exceeded(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Exceeded { .. } | Verdict::ExceededAmortized { .. }
+        )
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -123,23 +243,51 @@ impl fmt::Display for Verdict {
             Verdict::Met {
                 observed_ticks,
                 budget_ticks,
-            } => write!(f, "met ({observed_ticks} <= {budget_ticks} ticks)"),
+            } => write!(f, "met per call ({observed_ticks} <= {budget_ticks} ticks)"),
             Verdict::Exceeded {
                 observed_ticks,
                 budget_ticks,
+                margin_ticks,
                 over_budget_calls,
                 calls,
             } => write!(
                 f,
-                "EXCEEDED ({observed_ticks} > {budget_ticks} ticks; {over_budget_calls} of {calls} calls over budget)"
+                "EXCEEDED per call (at least {observed_ticks} > {budget_ticks} + margin {margin_ticks} ticks; {over_budget_calls} of {calls} calls over budget)"
             ),
-            Verdict::NotMeasurablePerCall {
+            Verdict::MetAmortized {
+                ticks_per_call,
                 budget_ticks,
-                resolution_ticks,
+                iters,
             } => write!(
                 f,
-                "not measurable per call (budget {budget_ticks} < resolution {resolution_ticks} ticks; use measure())"
+                "met amortized ({ticks_per_call:.2} <= {budget_ticks} ticks per call over {iters} calls)"
             ),
+            Verdict::ExceededAmortized {
+                ticks_per_call,
+                budget_ticks,
+                iters,
+            } => write!(
+                f,
+                "EXCEEDED amortized ({ticks_per_call:.2} > {budget_ticks} ticks per call over {iters} calls)"
+            ),
+            Verdict::NotMeasurablePerCall {
+                observed_ticks,
+                budget_ticks,
+                resolution_ticks,
+                margin_ticks,
+            } => {
+                if budget_ticks < resolution_ticks {
+                    write!(
+                        f,
+                        "not measurable per call (budget {budget_ticks} < resolution {resolution_ticks} ticks); amortize it with measure_path()"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "undecided per call ({observed_ticks} is within the margin of {margin_ticks} ticks over the budget of {budget_ticks}); amortize it with measure_path()"
+                    )
+                }
+            }
             Verdict::NotCalled => f.write_str("not called"),
         }
     }
@@ -158,6 +306,8 @@ pub struct PathVerdict {
     pub budget: Budget,
     /// The verdict on its ticks.
     pub verdict: Verdict,
+    /// Which measurement decided it.
+    pub method: Method,
     /// Allocations made by a hot path without `allow_alloc` (0 when not counted).
     pub alloc_violations: u64,
 }
@@ -172,7 +322,7 @@ pub struct BudgetVerdicts {
 }
 
 impl BudgetVerdicts {
-    /// The verdict on the path named `name`.
+    /// The verdict on the path named `name` (the first, if the name is not unique).
     pub fn get(&self, name: &str) -> Option<&Verdict> {
         self.paths
             .iter()
@@ -184,7 +334,7 @@ impl BudgetVerdicts {
     pub fn failures(&self) -> impl Iterator<Item = &PathVerdict> {
         self.paths
             .iter()
-            .filter(|p| matches!(p.verdict, Verdict::Exceeded { .. }) || p.alloc_violations > 0)
+            .filter(|p| p.verdict.is_exceeded() || p.alloc_violations > 0)
     }
 
     /// `Err` naming every failure: for a user's CI gate.
@@ -218,9 +368,10 @@ impl fmt::Display for BudgetVerdicts {
         for p in &self.paths {
             write!(
                 f,
-                "  {:<40} {:>10}  {}",
+                "  {:<40} {:>10}  {:<9}  {}",
                 p.name,
                 p.budget.to_string(),
+                p.method.to_string(),
                 p.verdict
             )?;
             if p.alloc_violations > 0 {
@@ -251,13 +402,17 @@ impl Report {
             paths: self
                 .paths
                 .iter()
-                .map(|p| PathVerdict {
-                    name: p.name.clone(),
-                    location: format!("{}:{}", p.file, p.line),
-                    kind: p.kind,
-                    budget: p.budget,
-                    verdict: policy.judge(p, calibration),
-                    alloc_violations: p.stats.alloc_violations.unwrap_or(0),
+                .map(|p| {
+                    let verdict = policy.judge(p, calibration);
+                    PathVerdict {
+                        name: p.name.clone(),
+                        location: format!("{}:{}", p.file, p.line),
+                        kind: p.kind,
+                        budget: p.budget,
+                        method: verdict.method(),
+                        verdict,
+                        alloc_violations: p.stats.alloc_violations.unwrap_or(0),
+                    }
                 })
                 .collect(),
         }

@@ -1,0 +1,138 @@
+//! The `quickstart` binary, run as a user would, each run in its own directory. Only
+//! what counter noise cannot change is asserted: the deliberate violation caught and
+//! named, the exit code, the sealed report. The verdict rules themselves are tested
+//! under injected calibrations in `ui-tests/tests/hot_path_verdicts.rs`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn quickstart(configure: impl FnOnce(&mut Command)) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
+    command.env_remove("KNHK_QUICKSTART_DIR");
+    configure(&mut command);
+    let out = command.output().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "quickstart-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The verdict table's line for `path`.
+fn verdict_line<'a>(stdout: &'a str, path: &str) -> &'a str {
+    let verdicts = stdout
+        .split("budget verdicts at p")
+        .nth(1)
+        .expect("a verdict table");
+    verdicts
+        .lines()
+        .find(|l| l.trim_start().starts_with(path))
+        .unwrap_or_else(|| panic!("no verdict for {path} in:\n{stdout}"))
+}
+
+#[test]
+#[cfg_attr(
+    any(debug_assertions, not(feature = "measure")),
+    ignore = "judges the optimised, measuring build: scripts/test runs it with --release --features measure"
+)]
+fn the_deliberate_violation_is_caught_named_and_the_run_exits_0() {
+    let dir = scratch("out-dir");
+    let run = quickstart(|c| {
+        c.arg("--out-dir").arg(&dir);
+    });
+    assert_eq!(
+        run.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let line = verdict_line(&run.stdout, "book.checksum");
+    assert!(line.contains("EXCEEDED per call"), "{line}");
+    assert!(
+        run.stdout
+            .contains("a CI gate on these verdicts fails, as it should")
+            && run
+                .stdout
+                .contains("  book.checksum (examples/quickstart/main.rs:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("only the deliberate violation book.checksum failed"),
+        "{}",
+        run.stdout
+    );
+    // Every hot path was amortized and attached, so none is left undecided.
+    for path in [
+        "book.lowest_level",
+        "book.highest_level",
+        "book.level_of",
+        "book.crosses",
+        "book.shard_of",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("measure_path({path}): ")),
+            "{path}"
+        );
+        let line = verdict_line(&run.stdout, path);
+        assert!(!line.contains("undecided"), "{line}");
+    }
+    // The report was sealed where it was told to go.
+    assert!(dir.join("knhk-quickstart.lockchain").is_file());
+    assert!(run.stdout.contains(&dir.display().to_string()));
+}
+
+#[test]
+#[cfg_attr(
+    any(debug_assertions, not(feature = "measure")),
+    ignore = "judges the optimised, measuring build: scripts/test runs it with --release --features measure"
+)]
+fn two_runs_at_once_in_their_own_directories_do_not_collide() {
+    let (a, b) = (scratch("env-a"), scratch("env-b"));
+    let runs = std::thread::scope(|s| {
+        let one = s.spawn(|| {
+            quickstart(|c| {
+                c.env("KNHK_QUICKSTART_DIR", &a);
+            })
+        });
+        let two = s.spawn(|| {
+            quickstart(|c| {
+                c.env("KNHK_QUICKSTART_DIR", &b);
+            })
+        });
+        [one.join().unwrap(), two.join().unwrap()]
+    });
+    for (run, dir) in runs.iter().zip([&a, &b]) {
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        assert!(dir.join("knhk-quickstart.lockchain").is_file());
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2_with_the_usage() {
+    for args in [&["--out-dir"][..], &["--frobnicate"][..]] {
+        let run = quickstart(|c| {
+            c.args(args);
+        });
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("usage: quickstart"), "{}", run.stderr);
+    }
+}
