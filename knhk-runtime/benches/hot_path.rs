@@ -2,18 +2,25 @@
 //!
 //! - `plain` vs `not_measuring` (and the same with a 64-element loop, `_sum`): zero
 //!   cost when off (ratio of medians 0.97–1.03);
-//! - `measuring` vs `fenced_pair`: recording hides behind the counter reads (≤ 1.1×);
+//! - `measuring` vs `fenced_pair` (the probe's own sequence, `read_start()` then
+//!   `read_end()`, around the same call): recording hides behind the reads (≤ 1.1×);
 //! - `measuring` vs `tracing_instrument`: `#[tracing::instrument]` with a `Registry`
 //!   subscriber (≤ 0.7× its cost, while also timing the call);
 //! - `measuring_2_threads`: two threads recording into one path;
 //! - `estimate_ticks_hash` vs `measure()` of FNV-1a, and `measure()` of workloads of
-//!   known relative cost (printed before the benchmarks).
+//!   known relative cost (printed before the benchmarks);
+//! - `measure_path()` of a path against `measure()` of the same code unprobed, and what
+//!   a suspended probe costs (printed);
+//! - the two per-call means of dependent chains several resolutions long: (a) the
+//!   amortized `measure_path()` figure and (b) the probe's own mean (printed).
 //!
-//! Run: `cargo bench -p knhk-runtime --bench hot_path`.
+//! Run: `cargo bench -p knhk-runtime --bench hot_path`; and once more with
+//! `--features test-counter` to see what the injectable counter costs when built in
+//! (the default build has no branch for it).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use knhk_runtime::hash::fnv1a_64;
-use knhk_runtime::{estimate_ticks_hash, hot_path, measure, tick, warm_path};
+use knhk_runtime::{estimate_ticks_hash, hot_path, measure, measure_path, report, tick, warm_path};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -71,9 +78,9 @@ fn per_call(c: &mut Criterion) {
     });
     group.bench_function("fenced_pair", |b| {
         b.iter(|| {
-            let start = tick::now();
+            let start = tick::read_start();
             let r = plain(black_box(42));
-            let end = tick::now();
+            let end = tick::read_end();
             black_box(end.since(start));
             r
         })
@@ -166,12 +173,79 @@ fn measure_accuracy(_: &mut Criterion) {
     }
 }
 
+/// `measure_path()` of a probed path against `measure()` of the same code unprobed: the
+/// suspended probe's cost is subtracted, so the two should agree.
+fn suspended_probe(_: &mut Criterion) {
+    println!(
+        "feature test-counter: {}",
+        if cfg!(feature = "test-counter") {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    println!("measure_path() of a probed path vs measure() of the same code without a probe:");
+    for round in 0..3 {
+        let probed = measure_path("bench.measuring", 1_000_000, || measuring(black_box(42)));
+        let bare = measure(1_000_000, || plain(black_box(42)));
+        println!(
+            "  round {round}: {:.3} vs {:.3} ticks per call (ratio {:.3}); loop subtracted {:.3} vs {:.3}: a suspended probe costs {:.3} ticks",
+            probed.measurement.ticks_per_call,
+            bare.ticks_per_call,
+            probed.measurement.ticks_per_call / bare.ticks_per_call,
+            probed.measurement.overhead_subtracted,
+            bare.overhead_subtracted,
+            probed.measurement.overhead_subtracted - bare.overhead_subtracted,
+        );
+    }
+}
+
+/// A dependent chain of `n` steps as a measured path.
+#[warm_path(1_000_000, measure = "always", name = "bench.chain")]
+#[inline(never)]
+fn chain_path(n: u64, seed: u64) -> u64 {
+    chain(n, seed)
+}
+
+/// (a) `measure_path()` against (b) the probe's own mean, for chains several counter
+/// resolutions long, each call fed the last result so both time latency.
+fn amortized_against_probe_mean(_: &mut Criterion) {
+    let cal = tick::calibrate();
+    println!(
+        "per-call figures of dependent chains: (a) measure_path(), (b) probe mean; resolution {} ticks",
+        cal.resolution.get()
+    );
+    for n in [4_u64, 16, 64, 256] {
+        knhk_runtime::reset();
+        let mut x = 3_u64;
+        for _ in 0..200_000 {
+            x = chain_path(black_box(n), x);
+        }
+        let report = report();
+        let path = report.path("bench.chain").unwrap();
+        let b = path.stats.mean_per_call(&report.calibration).unwrap();
+        let p50 = path.stats.percentile(50.0).unwrap();
+        let mut y = 3_u64;
+        let a = measure_path("bench.chain", 20_000, || {
+            y = chain_path(black_box(n), y);
+            y
+        })
+        .measurement
+        .ticks_per_call;
+        println!(
+            "  n = {n:>3}: (a) {a:>8.1}  (b) {b:>8.1}  p50 {p50:>6}  (b)/(a) {:.3}  ({:.1} resolutions)",
+            b / a,
+            a / cal.resolution.get() as f64
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .sample_size(60);
-    targets = estimate_against_measure, measure_accuracy, per_call
+    targets = estimate_against_measure, measure_accuracy, suspended_probe, amortized_against_probe_mean, per_call
 }
 criterion_main!(benches);
