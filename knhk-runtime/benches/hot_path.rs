@@ -173,6 +173,71 @@ fn measure_accuracy(_: &mut Criterion) {
     }
 }
 
+/// Time per call of `f` over `calls` calls, in ns.
+fn per_call_ns(calls: u64, mut f: impl FnMut(u64) -> u64) -> f64 {
+    let start = Instant::now();
+    for i in 0..calls {
+        black_box(f(black_box(i)));
+    }
+    start.elapsed().as_nanos() as f64 / calls as f64
+}
+
+/// The ratios of the targets again, each from rounds that alternate the two sides
+/// (median of 41 rounds, with the quartiles): on a shared machine whose speed drifts
+/// between criterion's benchmarks, the ratio within a round is the steadier figure.
+fn interleaved(_: &mut Criterion) {
+    const ROUNDS: usize = 41;
+    const CALLS: u64 = 100_000;
+    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry());
+    type Side<'a> = &'a dyn Fn() -> f64;
+    let pairs: [(&str, Side<'_>, Side<'_>); 3] = [
+        (
+            "measuring / fenced_pair",
+            &|| per_call_ns(CALLS, measuring),
+            &|| {
+                per_call_ns(CALLS, |x| {
+                    let start = tick::read_start();
+                    let r = plain(x);
+                    let end = tick::read_end();
+                    black_box(end.since(start));
+                    r
+                })
+            },
+        ),
+        (
+            "measuring / tracing_instrument",
+            &|| per_call_ns(CALLS, measuring),
+            &|| tracing::dispatcher::with_default(&dispatch, || per_call_ns(CALLS, instrumented)),
+        ),
+        (
+            "not_measuring / plain",
+            &|| per_call_ns(CALLS * 10, not_measuring),
+            &|| per_call_ns(CALLS * 10, plain),
+        ),
+    ];
+    println!("interleaved rounds (median ratio [quartiles], median ns of each side):");
+    for (label, a, b) in pairs {
+        let (mut ratios, mut a_ns, mut b_ns) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            let (x, y) = (a(), b());
+            ratios.push(x / y);
+            a_ns.push(x);
+            b_ns.push(y);
+        }
+        for v in [&mut ratios, &mut a_ns, &mut b_ns] {
+            v.sort_by(f64::total_cmp);
+        }
+        println!(
+            "  {label:<32} {:.3} [{:.3}, {:.3}]   {:.2} ns / {:.2} ns",
+            ratios[ROUNDS / 2],
+            ratios[ROUNDS / 4],
+            ratios[3 * ROUNDS / 4],
+            a_ns[ROUNDS / 2],
+            b_ns[ROUNDS / 2]
+        );
+    }
+}
+
 /// `measure_path()` of a probed path against `measure()` of the same code unprobed: the
 /// suspended probe's cost is subtracted, so the two should agree.
 fn suspended_probe(_: &mut Criterion) {
@@ -246,6 +311,6 @@ criterion_group! {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3))
         .sample_size(60);
-    targets = estimate_against_measure, measure_accuracy, suspended_probe, amortized_against_probe_mean, per_call
+    targets = estimate_against_measure, measure_accuracy, suspended_probe, amortized_against_probe_mean, interleaved, per_call
 }
 criterion_main!(benches);

@@ -57,7 +57,9 @@ pub mod tick;
 pub use hot_path::budget::{
     MAX_HOT_PATH_TICKS, TickBudget, WithinHotPathBudget, estimate_ticks_hash,
 };
-pub use hot_path::measure::{Measurement, PathMeasurement, measure, measure_path, measure_with};
+pub use hot_path::measure::{
+    Attachment, Measurement, PathMeasurement, measure, measure_path, measure_with,
+};
 pub use hot_path::report::{PathReport, PathStats, REPORT_FORMAT, Report};
 pub use hot_path::verdict::{BudgetError, BudgetVerdicts, Method, PathVerdict, Policy, Verdict};
 pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, hot_paths, report, reset};

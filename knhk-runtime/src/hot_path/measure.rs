@@ -72,9 +72,11 @@ const SAMPLES: usize = 11;
 /// this measures throughput: calls that do not depend on each other overlap.
 ///
 /// Works on any path — free function, inherent or trait method, generic — since the
-/// probe, not the attribute, does the suspending. When measuring is off there is no
+/// probe, not the attribute, does the suspending. `f` is first called once with probes
+/// on (recorded like any call), to check that it does call the path: a figure is never
+/// attached to a path the closure did not run. When measuring is off there is no
 /// registered path: the figure is still returned (with the empty loop subtracted, as in
-/// [`measure()`]) and [`PathMeasurement::is_attached`] says it went nowhere.
+/// [`measure()`]) and [`PathMeasurement::attachment`] says why it went nowhere.
 ///
 /// ```
 /// use std::hint::black_box;
@@ -89,9 +91,14 @@ const SAMPLES: usize = 11;
 /// let verdicts = knhk_runtime::check_budgets(&knhk_runtime::Policy::default());
 /// println!("{m}\n{verdicts}");
 /// ```
-pub fn measure_path<R>(name: &str, iters: u64, f: impl FnMut() -> R) -> PathMeasurement {
+pub fn measure_path<R>(name: &str, iters: u64, mut f: impl FnMut() -> R) -> PathMeasurement {
     let calibration = tick::calibrate();
-    let measurement = if site::is_registered(name) {
+    let registered = site::calls_of(name);
+    let calls_path = registered.is_some_and(|before| {
+        black_box(f());
+        site::calls_of(name).is_some_and(|after| after > before)
+    });
+    let measurement = if calls_path {
         site::with_probes_suspended(|| {
             sample(
                 calibration,
@@ -105,30 +112,53 @@ pub fn measure_path<R>(name: &str, iters: u64, f: impl FnMut() -> R) -> PathMeas
     } else {
         measure_with(calibration, tick::start_raw, iters, SAMPLES, f)
     };
-    let attached_to = site::attach(name, &measurement);
+    let attachment = match (registered, calls_path) {
+        (None, _) => Attachment::NoSuchPath,
+        (Some(_), false) => Attachment::NotCalled,
+        (Some(_), true) => Attachment::Attached(site::attach(name, &measurement)),
+    };
     PathMeasurement {
         name: name.to_owned(),
         measurement,
-        attached_to,
+        attachment,
     }
 }
 
-/// The result of [`measure_path()`]: the figure, and the paths it was attached to.
+/// Where [`measure_path()`] put its figure.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Attachment {
+    /// On every registered path of the name, which the closure was seen to call.
+    Attached(Vec<PathInfo>),
+    /// No registered path has the name: measuring is off in this build for it, or the
+    /// name is misspelt.
+    NoSuchPath,
+    /// A path has the name, but one call of the closure did not call it.
+    NotCalled,
+}
+
+/// The result of [`measure_path()`]: the figure, and where it went.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathMeasurement {
     /// The name asked for.
     pub name: String,
     /// The amortized figure.
     pub measurement: Measurement,
-    /// Every registered path of that name, now carrying the figure; empty when none is
-    /// registered (measuring off in this build, or a name no path has).
-    pub attached_to: Vec<PathInfo>,
+    /// The paths now carrying the figure, or why none does.
+    pub attachment: Attachment,
 }
 
 impl PathMeasurement {
     /// Whether the figure was attached to at least one path.
     pub fn is_attached(&self) -> bool {
-        !self.attached_to.is_empty()
+        matches!(self.attachment, Attachment::Attached(_))
+    }
+
+    /// The paths now carrying the figure (none unless attached).
+    pub fn attached_to(&self) -> &[PathInfo] {
+        match &self.attachment {
+            Attachment::Attached(paths) => paths,
+            Attachment::NoSuchPath | Attachment::NotCalled => &[],
+        }
     }
 }
 
@@ -140,14 +170,21 @@ impl fmt::Display for PathMeasurement {
             "measure_path({}): {:.2} ticks ({:.2} ns) per call over {} calls, ",
             self.name, m.ticks_per_call, m.ns_per_call, m.iters
         )?;
-        match self.attached_to.len() {
-            0 => write!(
+        match &self.attachment {
+            Attachment::NoSuchPath => write!(
                 f,
                 "attached to no path (none named `{}` measures in this build)",
                 self.name
             ),
-            1 => f.write_str("attached to its path"),
-            n => write!(f, "attached to {n} paths of that name"),
+            Attachment::NotCalled => write!(
+                f,
+                "NOT attached: the closure does not call the path `{}`",
+                self.name
+            ),
+            Attachment::Attached(paths) if paths.len() == 1 => f.write_str("attached to its path"),
+            Attachment::Attached(paths) => {
+                write!(f, "attached to {} paths of that name", paths.len())
+            }
         }
     }
 }

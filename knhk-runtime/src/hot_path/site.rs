@@ -82,12 +82,16 @@ pub struct Site {
     threshold: AtomicU64,
     /// Budget in ticks, for events.
     budget_ticks: AtomicU64,
+    /// One second in ticks: the least time between two over-budget events.
+    event_period: AtomicU64,
     /// Counter value of the last over-budget event, 0 for none yet.
     last_event: AtomicU64,
-    /// Over-budget events held back since the last one emitted.
-    suppressed_pending: AtomicU64,
-    /// Over-budget events held back since the last reset.
-    suppressed_total: AtomicU64,
+    /// Over-budget events emitted since the last reset. Every over-budget call not
+    /// emitted is suppressed, so no counter is touched for those: the shards' own
+    /// over-budget counts, minus this, are the suppressed events.
+    emitted: AtomicU64,
+    /// The shards' over-budget total when the last event was emitted.
+    over_at_last_event: AtomicU64,
     /// Every shard this site has had; never freed, since they hold its counts.
     shards: Mutex<Vec<&'static Shard>>,
     /// Shards of exited threads, for the next new thread to take over.
@@ -112,9 +116,10 @@ impl Site {
             nested_probe: AtomicU64::new(0),
             threshold: AtomicU64::new(u64::MAX),
             budget_ticks: AtomicU64::new(0),
+            event_period: AtomicU64::new(u64::MAX),
             last_event: AtomicU64::new(0),
-            suppressed_pending: AtomicU64::new(0),
-            suppressed_total: AtomicU64::new(0),
+            emitted: AtomicU64::new(0),
+            over_at_last_event: AtomicU64::new(0),
             shards: Mutex::new(Vec::new()),
             free: Mutex::new(Vec::new()),
             amortized: Mutex::new(None),
@@ -168,6 +173,8 @@ impl Site {
         self.nested_probe
             .store(cal.nested_probe.map_or(0, Ticks::get), Relaxed);
         self.budget_ticks.store(budget, Relaxed);
+        self.event_period
+            .store(cal.ns_to_ticks(1_000_000_000).get(), Relaxed);
         self.threshold
             .store(budget.saturating_add(cal.resolution.get()), Relaxed);
         let slot = NEXT_SLOT.fetch_add(1, Relaxed);
@@ -242,9 +249,10 @@ impl Site {
     }
 
     /// Records one call whose window read `raw` ticks (overhead included, nested
-    /// bookkeeping already taken out, so possibly below zero) and made `allocations`.
+    /// bookkeeping already taken out, so possibly below zero) and made `allocations`;
+    /// `now` is the window's closing read.
     #[inline(always)]
-    fn record(&self, shard: &Shard, raw: i64, allocations: u64) {
+    fn record(&self, shard: &Shard, raw: i64, allocations: u64, now: u64) {
         let overhead = self.overhead.load(Relaxed) as i64;
         let ticks = raw.saturating_sub(overhead).max(0) as u64;
         let over = ticks > self.threshold.load(Relaxed);
@@ -255,36 +263,51 @@ impl Site {
         };
         shard.record(raw, ticks, over, allocations, violations);
         if over {
-            self.over_budget(ticks);
+            self.over_budget(ticks, now);
         }
     }
 
-    /// Emits a `knhk::performance` event, at most one per path per second. Bookkeeping:
-    /// a subscriber may take long and allocate, and an enclosing path does not pay.
-    #[cold]
-    #[inline(never)]
-    fn over_budget(&self, ticks: u64) {
-        bookkeeping(|| self.over_budget_now(ticks));
-    }
-
-    fn over_budget_now(&self, ticks: u64) {
-        let now = tick::start_raw() | 1;
-        let period = tick::calibrate().ns_to_ticks(1_000_000_000).get();
+    /// Emits a `knhk::performance` event, at most one per path per second. A call that
+    /// is not due costs an atomic load and a comparison: no counter read (`now` is the
+    /// probe's own), no write. The event itself is bookkeeping: a subscriber may take
+    /// long and allocate, and an enclosing path pays neither.
+    #[inline(always)]
+    fn over_budget(&self, ticks: u64, now: u64) {
+        let now = now | 1;
         let last = self.last_event.load(Relaxed);
-        let due = last == 0 || now.wrapping_sub(last) >= period;
-        if !due
-            || self
-                .last_event
-                .compare_exchange(last, now, Relaxed, Relaxed)
-                .is_err()
-        {
-            self.suppressed_pending.fetch_add(1, Relaxed);
-            self.suppressed_total.fetch_add(1, Relaxed);
+        if last != 0 && now.wrapping_sub(last) < self.event_period.load(Relaxed) {
             return;
         }
-        let suppressed = self.suppressed_pending.swap(0, Relaxed);
-        let budget = self.budget_ticks.load(Relaxed);
-        crate::telemetry::budget_exceeded(self.meta.name, budget, ticks, suppressed);
+        if self
+            .last_event
+            .compare_exchange(last, now, Relaxed, Relaxed)
+            .is_ok()
+        {
+            self.emit(ticks);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn emit(&self, ticks: u64) {
+        bookkeeping(|| {
+            let over = self.over_budget_total();
+            let before = self.over_at_last_event.swap(over, Relaxed);
+            // Every over-budget call since the last event but this one was held back.
+            let suppressed = over.saturating_sub(before).saturating_sub(1);
+            self.emitted.fetch_add(1, Relaxed);
+            let budget = self.budget_ticks.load(Relaxed);
+            crate::telemetry::budget_exceeded(self.meta.name, budget, ticks, suppressed);
+        });
+    }
+
+    fn over_budget_total(&self) -> u64 {
+        self.shards
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|shard| shard.over_budget.load(Relaxed))
+            .sum()
     }
 
     /// The sum of every thread's counters.
@@ -313,7 +336,9 @@ impl Site {
             .filter(|&(_, &n)| n > 0)
             .map(|(i, &n)| (i, n))
             .collect();
-        totals.suppressed_events = self.suppressed_total.load(Relaxed);
+        totals.suppressed_events = totals
+            .over_budget
+            .saturating_sub(self.emitted.load(Relaxed));
         totals
     }
 
@@ -334,8 +359,8 @@ impl Site {
         {
             shard.reset();
         }
-        self.suppressed_total.store(0, Relaxed);
-        self.suppressed_pending.store(0, Relaxed);
+        self.emitted.store(0, Relaxed);
+        self.over_at_last_event.store(0, Relaxed);
         self.last_event.store(0, Relaxed);
         *self
             .amortized
@@ -358,9 +383,12 @@ pub(crate) fn attach(name: &str, measurement: &Measurement) -> Vec<PathInfo> {
         .collect()
 }
 
-/// Whether a registered path is named `name`.
-pub(crate) fn is_registered(name: &str) -> bool {
-    sites().any(|site| site.meta.name == name)
+/// The calls recorded by every registered path named `name`; `None` when none is.
+pub(crate) fn calls_of(name: &str) -> Option<u64> {
+    sites()
+        .filter(|site| site.meta.name == name)
+        .map(|site| site.snapshot().calls)
+        .reduce(|a, b| a + b)
 }
 
 /// Runs `f` as the runtime's own work: its allocations are wound back, and its ticks
@@ -412,7 +440,7 @@ pub(crate) fn probe_windows(cal: &Calibration, samples: usize) -> Vec<u64> {
     let mut windows: Vec<u64> = (0..samples)
         .map(|_| {
             let probe = Probe::start(&EMPTY);
-            let window = probe.close().unwrap_or(0);
+            let window = probe.close().map_or(0, |(window, _)| window);
             // Nothing to record: the window is the figure.
             std::mem::forget(probe);
             window
@@ -646,32 +674,57 @@ impl Probe {
 }
 
 impl Probe {
-    /// Closes the window: the counter difference, or `None` for a suspended probe.
+    /// Closes the window: the counter difference and the closing read, or `None` for a
+    /// suspended probe.
     /// Everything a probe does inside its window is in [`Probe::start`] after the
     /// start read and here before the end read, which is what calibration times.
     #[inline(always)]
-    fn close(&self) -> Option<u64> {
+    fn close(&self) -> Option<(u64, u64)> {
         if self.idle {
             return None;
         }
-        Some(tick::end_raw().wrapping_sub(self.start))
+        let end = tick::end_raw();
+        Some((end.wrapping_sub(self.start), end))
     }
+}
+
+/// Records a probe's closed window: after the end read, so nothing here is timed. Not
+/// inlined, so that the drop glue stays small enough to be inlined into the measured
+/// function (otherwise the call into it would sit inside the window), and given the
+/// probe's fields by value, so that they stay in registers across the body instead of
+/// being stored inside the window.
+#[inline(never)]
+fn finish(
+    site: &'static Site,
+    shard: &'static Shard,
+    allocations_at_start: u64,
+    nested_at_start: u64,
+    window: u64,
+    end: u64,
+) {
+    let allocations = crate::alloc::thread_allocations().wrapping_sub(allocations_at_start);
+    let inner = LOCAL
+        .with(|local| local.nested.get())
+        .wrapping_sub(nested_at_start);
+    let raw = window.wrapping_sub(inner) as i64;
+    site.record(shard, raw, allocations, end);
+    let cost = site.nested_probe.load(Relaxed);
+    LOCAL.with(|local| local.nested.set(local.nested.get().wrapping_add(cost)));
 }
 
 impl Drop for Probe {
     #[inline(always)]
     fn drop(&mut self) {
-        let Some(window) = self.close() else {
-            return;
-        };
-        let allocations = crate::alloc::thread_allocations().wrapping_sub(self.allocations);
-        let inner = LOCAL
-            .with(|local| local.nested.get())
-            .wrapping_sub(self.nested);
-        let raw = window.wrapping_sub(inner) as i64;
-        self.site.record(self.shard, raw, allocations);
-        let cost = self.site.nested_probe.load(Relaxed);
-        LOCAL.with(|local| local.nested.set(local.nested.get().wrapping_add(cost)));
+        if let Some((window, end)) = self.close() {
+            finish(
+                self.site,
+                self.shard,
+                self.allocations,
+                self.nested,
+                window,
+                end,
+            );
+        }
     }
 }
 
