@@ -26,7 +26,9 @@
 
 use knhk_runtime::lockchain::digest::to_hex;
 use knhk_runtime::lockchain::{Lockchain, merkle::verify_inclusion};
-use knhk_runtime::{Builder, Method, PathKind, Policy, hot_path, measure_path, warm_path};
+use knhk_runtime::{
+    BudgetVerdicts, Builder, Method, PathKind, Policy, hot_path, measure_path, warm_path,
+};
 use std::collections::VecDeque;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -309,48 +311,12 @@ fn main() -> ExitCode {
     let verdicts = report.check(&Policy::at_percentile(50.0));
     println!("{verdicts}");
 
-    let failures: Vec<_> = verdicts.failures().collect();
-    let caught = failures.iter().any(|p| p.name == DELIBERATE);
-    let others: Vec<_> = failures.iter().filter(|p| p.name != DELIBERATE).collect();
-    let hot_paths = verdicts
-        .paths
-        .iter()
-        .filter(|p| p.kind == PathKind::Hot)
-        .count();
-    let undecided: Vec<_> = verdicts
-        .paths
-        .iter()
-        .filter(|p| p.method == Method::Undecided)
-        .collect();
-    let status = if !measuring {
-        println!("the gate has nothing to judge: no path measured in this build");
+    let (passed, said) = gate(&verdicts, measuring);
+    print!("{said}");
+    let status = if passed {
         ExitCode::SUCCESS
-    } else if !others.is_empty() {
-        println!("the gate FAILS on paths that should meet their budgets:");
-        for p in &others {
-            println!("  {} ({}): {}", p.name, p.location, p.verdict);
-        }
-        ExitCode::FAILURE
-    } else if !undecided.is_empty() {
-        println!("the gate cannot judge every path; undecided:");
-        for p in &undecided {
-            println!("  {} ({}): {}", p.name, p.location, p.verdict);
-        }
-        ExitCode::FAILURE
-    } else if !caught {
-        println!("the gate missed the deliberate violation {DELIBERATE}");
-        ExitCode::FAILURE
     } else {
-        let error = verdicts
-            .clone()
-            .into_result()
-            .expect_err("a failure was found");
-        println!("a CI gate on these verdicts fails, as it should: {error}");
-        println!(
-            "only the deliberate violation {DELIBERATE} failed; every other path, {} of them hot, has a verdict that could have failed",
-            hot_paths - 1
-        );
-        ExitCode::SUCCESS
+        ExitCode::FAILURE
     };
     println!();
 
@@ -359,6 +325,65 @@ fn main() -> ExitCode {
         return ExitCode::from(3);
     }
     status
+}
+
+/// What the gate says of `verdicts`, and whether the run passes: it does when the gate
+/// fails on the deliberate violation alone, with every other path decided (or when
+/// nothing was measured, so there is nothing to judge).
+fn gate(verdicts: &BudgetVerdicts, measuring: bool) -> (bool, String) {
+    use std::fmt::Write;
+    let mut said = String::new();
+    let failures: Vec<_> = verdicts.failures().collect();
+    let caught = failures.iter().any(|p| p.name == DELIBERATE);
+    let others: Vec<_> = failures.iter().filter(|p| p.name != DELIBERATE).collect();
+    let undecided: Vec<_> = verdicts
+        .paths
+        .iter()
+        .filter(|p| p.method == Method::Undecided)
+        .collect();
+    let hot_paths = verdicts
+        .paths
+        .iter()
+        .filter(|p| p.kind == PathKind::Hot)
+        .count();
+    let passed = if !measuring {
+        said.push_str("the gate has nothing to judge: no path measured in this build\n");
+        true
+    } else if !others.is_empty() {
+        said.push_str("the gate FAILS on paths that should meet their budgets:\n");
+        for p in &others {
+            let _ = writeln!(said, "  {} ({}): {}", p.name, p.location, p.verdict);
+        }
+        false
+    } else if !undecided.is_empty() {
+        said.push_str("the gate cannot judge every path; undecided:\n");
+        for p in &undecided {
+            let _ = writeln!(said, "  {} ({}): {}", p.name, p.location, p.verdict);
+        }
+        false
+    } else if !caught {
+        let _ = writeln!(
+            said,
+            "the gate missed the deliberate violation {DELIBERATE}"
+        );
+        false
+    } else {
+        let error = verdicts
+            .clone()
+            .into_result()
+            .expect_err("a failure was found");
+        let _ = writeln!(
+            said,
+            "a CI gate on these verdicts fails, as it should: {error}"
+        );
+        let _ = writeln!(
+            said,
+            "only the deliberate violation {DELIBERATE} failed; every other path, {} of them hot, has a verdict that could have failed",
+            hot_paths.saturating_sub(1)
+        );
+        true
+    };
+    (passed, said)
 }
 
 /// Appends the report to a lockchain in `dir` (one entry per run), then checks it as
@@ -412,4 +437,121 @@ fn seal(
         receipt.seq
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use knhk_runtime::{Budget, PathVerdict, Verdict};
+
+    fn verdict(name: &str, verdict: Verdict) -> PathVerdict {
+        PathVerdict {
+            name: name.into(),
+            location: "examples/quickstart/main.rs:1".into(),
+            kind: PathKind::Hot,
+            budget: Budget::Ticks(8),
+            method: verdict.method(),
+            verdict,
+            alloc_violations: 0,
+        }
+    }
+
+    fn exceeded() -> Verdict {
+        Verdict::Exceeded {
+            observed_ticks: 400_000,
+            budget_ticks: 8,
+            margin_ticks: 26,
+            over_budget_calls: 2,
+            calls: 2,
+        }
+    }
+
+    fn met_amortized() -> Verdict {
+        Verdict::MetAmortized {
+            ticks_per_call: 1.5,
+            budget_ticks: 8,
+            iters: 1_000_000,
+        }
+    }
+
+    fn verdicts(paths: Vec<PathVerdict>) -> BudgetVerdicts {
+        BudgetVerdicts {
+            policy: Policy::at_percentile(50.0),
+            paths,
+        }
+    }
+
+    #[test]
+    fn the_deliberate_violation_alone_passes() {
+        let (passed, said) = gate(
+            &verdicts(vec![
+                verdict(DELIBERATE, exceeded()),
+                verdict("book.level_of", met_amortized()),
+            ]),
+            true,
+        );
+        assert!(passed, "{said}");
+        assert!(said.contains("fails, as it should") && said.contains(DELIBERATE));
+    }
+
+    #[test]
+    fn any_other_failure_fails_the_run() {
+        for other in [
+            exceeded(),
+            Verdict::ExceededAmortized {
+                ticks_per_call: 9.5,
+                budget_ticks: 8,
+                iters: 1_000_000,
+            },
+        ] {
+            let (passed, said) = gate(
+                &verdicts(vec![
+                    verdict(DELIBERATE, exceeded()),
+                    verdict("book.level_of", other),
+                ]),
+                true,
+            );
+            assert!(!passed, "{said}");
+            assert!(
+                said.contains("FAILS") && said.contains("book.level_of"),
+                "{said}"
+            );
+        }
+        // Allocating where it must not is a failure too.
+        let mut allocating = verdict("book.level_of", met_amortized());
+        allocating.alloc_violations = 3;
+        assert!(
+            !gate(
+                &verdicts(vec![verdict(DELIBERATE, exceeded()), allocating]),
+                true
+            )
+            .0
+        );
+    }
+
+    #[test]
+    fn an_undecided_path_or_a_missed_violation_fails_the_run() {
+        let undecided = Verdict::NotMeasurablePerCall {
+            observed_ticks: 4,
+            budget_ticks: 8,
+            resolution_ticks: 26,
+            margin_ticks: 26,
+        };
+        let (passed, said) = gate(
+            &verdicts(vec![
+                verdict(DELIBERATE, exceeded()),
+                verdict("book.crosses", undecided),
+            ]),
+            true,
+        );
+        assert!(!passed && said.contains("undecided"), "{said}");
+        let (passed, said) = gate(&verdicts(vec![verdict(DELIBERATE, met_amortized())]), true);
+        assert!(!passed && said.contains("missed"), "{said}");
+    }
+
+    #[test]
+    fn nothing_measured_is_nothing_to_judge() {
+        let (passed, said) = gate(&verdicts(Vec::new()), false);
+        assert!(passed && said.contains("nothing to judge"), "{said}");
+    }
 }

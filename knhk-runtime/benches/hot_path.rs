@@ -254,13 +254,11 @@ fn suspended_probe(_: &mut Criterion) {
         let probed = measure_path("bench.measuring", 1_000_000, || measuring(black_box(42)));
         let bare = measure(1_000_000, || plain(black_box(42)));
         println!(
-            "  round {round}: {:.3} vs {:.3} ticks per call (ratio {:.3}); loop subtracted {:.3} vs {:.3}: a suspended probe costs {:.3} ticks",
+            "  round {round}: {:.3} vs {:.3} ticks per call (difference {:+.3}), after taking off the suspended probe's residue of {:.3}",
             probed.measurement.ticks_per_call,
             bare.ticks_per_call,
-            probed.measurement.ticks_per_call / bare.ticks_per_call,
-            probed.measurement.overhead_subtracted,
-            bare.overhead_subtracted,
-            probed.measurement.overhead_subtracted - bare.overhead_subtracted,
+            probed.measurement.ticks_per_call - bare.ticks_per_call,
+            probed.measurement.probe_residue_subtracted,
         );
     }
 }

@@ -486,8 +486,9 @@ pub struct Calibration {
     /// subtracted from it. (Subtracting the minimum instead would add the typical
     /// excess, a few ticks, to every reading.)
     pub overhead_median: Ticks,
-    /// Mean cost of an empty window, outliers included: what the per-call mean
-    /// subtracts from the mean of the raw readings.
+    /// Mean cost of an empty window (without the slowest 0.1% of windows, which a
+    /// single interrupt during calibration dominates): what the per-call mean subtracts
+    /// from the mean of the raw readings.
     #[serde(default)]
     pub overhead_mean: Option<f64>,
     /// The overhead's percentiles above the median.
@@ -685,7 +686,11 @@ impl Calibration {
         let quantile = |p: f64| Ticks(windows[((p / 100.0) * (n - 1) as f64).round() as usize]);
         self.overhead_min = Ticks(windows[0]);
         self.overhead_median = quantile(50.0);
-        self.overhead_mean = Some(windows.iter().map(|&w| w as f64).sum::<f64>() / n as f64);
+        // The mean leaves out the slowest 0.1%: in a calibration of some milliseconds, an
+        // interrupt or a preemption is a chance event that, caught once, would move the
+        // mean by tens of ticks.
+        let kept = &windows[..n - n / 1_000];
+        self.overhead_mean = Some(kept.iter().map(|&w| w as f64).sum::<f64>() / kept.len() as f64);
         self.overhead_tail = Some(OverheadTail {
             p75: quantile(75.0),
             p90: quantile(90.0),

@@ -85,6 +85,7 @@ fn amortized(ticks_per_call: f64) -> Measurement {
         overhead_subtracted: 0.5,
         resolution: 26.0 / 1e6,
         samples: vec![ticks_per_call; 11],
+        probe_residue_subtracted: 0.0,
     }
 }
 

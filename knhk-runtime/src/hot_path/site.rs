@@ -26,8 +26,8 @@
 //!
 //! Suspension. While [`with_probes_suspended`] runs, every probe on the thread skips its
 //! counter reads and recording: what `measure_path()` needs to time a path's own code
-//! over many calls. A suspended probe still costs a thread-local load and a branch, and
-//! `measure_path()` subtracts a loop of such probes around nothing.
+//! over many calls. A suspended probe still costs a thread-local load and a branch,
+//! which the compiler threads straight to the body.
 
 use super::histogram::{self, BUCKETS};
 use super::measure::Measurement;
@@ -423,11 +423,20 @@ pub(crate) fn with_probes_suspended<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// A suspended probe around nothing: what `measure_path()` subtracts per call.
-#[inline(always)]
-pub(crate) fn suspended_probe() {
-    static BASELINE: Site = Site::internal("knhk.measure_path.baseline");
-    drop(std::hint::black_box(Probe::start(&BASELINE)));
+/// A small non-inlined function with a probe, for what a suspended probe adds to a call
+/// (`measure_path()` subtracts it): the test of the flag, and the heavier prologue the
+/// probe's registers give the function even when it is skipped.
+#[inline(never)]
+pub(crate) fn probed_identity(x: u64) -> u64 {
+    static RESIDUE: Site = Site::internal("knhk.measure_path.residue");
+    let _probe = Probe::start(&RESIDUE);
+    std::hint::black_box(x)
+}
+
+/// [`probed_identity`] without the probe.
+#[inline(never)]
+pub(crate) fn plain_identity(x: u64) -> u64 {
+    std::hint::black_box(x)
 }
 
 /// Windows of a probe around an empty body, opened and closed by the probe's own code
