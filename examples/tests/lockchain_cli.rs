@@ -9,37 +9,20 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{Run, run, scratch_dir};
 
 fn lockchain(args: &[&str]) -> Run {
     lockchain_os(&args.iter().map(OsStr::new).collect::<Vec<_>>())
 }
 
 fn lockchain_os(args: &[&OsStr]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_lockchain"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    run(Command::new(env!("CARGO_BIN_EXE_lockchain")).args(args))
 }
 
 fn scratch(name: &str) -> PathBuf {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "lockchain-cli-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
+    let dir = scratch_dir("lockchain-cli");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }

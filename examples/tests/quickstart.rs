@@ -3,37 +3,21 @@
 //! named, the exit code, the sealed report. The verdict rules themselves are tested
 //! under injected calibrations in `ui-tests/tests/hot_path_verdicts.rs`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{Run, run, scratch_dir};
 
 fn quickstart(configure: impl FnOnce(&mut Command)) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_quickstart"));
     command.env_remove("KNHK_QUICKSTART_DIR");
     configure(&mut command);
-    let out = command.output().unwrap();
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    run(&mut command)
 }
 
 fn scratch(name: &str) -> PathBuf {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "quickstart-{name}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    scratch_dir(&format!("quickstart-{name}"))
 }
 
 /// The verdict table's line for `path`.
