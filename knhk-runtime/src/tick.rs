@@ -731,7 +731,11 @@ impl fmt::Display for Calibration {
             _ => f.write_str(", spread not recorded")?,
         }
         match self.nested_probe {
-            Some(t) => write!(f, "; a nested probe costs {} ticks", t.get()),
+            Some(t) => write!(
+                f,
+                "; a nested probe costs {} ticks, taken off the reading of the path around it",
+                t.get()
+            ),
             None => f.write_str("; nested-probe cost not recorded"),
         }
     }
