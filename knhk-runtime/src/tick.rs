@@ -52,6 +52,11 @@ impl Ticks {
     pub const fn since(self, earlier: Ticks) -> Ticks {
         Ticks(self.0.saturating_sub(earlier.0))
     }
+
+    /// How far apart two counts are.
+    pub const fn abs_diff(self, other: Ticks) -> Ticks {
+        Ticks(self.0.abs_diff(other.0))
+    }
 }
 
 impl fmt::Display for Ticks {
@@ -505,6 +510,13 @@ pub struct Calibration {
     /// probe itself; the enclosing call subtracts it.
     #[serde(default)]
     pub nested_probe: Option<Ticks>,
+    /// How far the median overhead had moved when a report was taken: the same empty
+    /// windows measured again then. A counter of constant rate sees a fence's fixed
+    /// cycles as more or fewer ticks when the core's clock changes, so the overhead
+    /// subtracted may be off by this much; verdicts widen their margin by it and
+    /// narrow `Met` by it. `None` outside a report (and in reports before it existed).
+    #[serde(default)]
+    pub overhead_drift: Option<Ticks>,
 }
 
 impl Calibration {
@@ -526,7 +538,21 @@ impl Calibration {
             resolution,
             resolution_basis: Some(ResolutionBasis::Written),
             nested_probe: Some(Ticks(0)),
+            overhead_drift: None,
         }
+    }
+
+    /// The same, with the overhead's drift at report time given.
+    pub const fn with_overhead_drift(self, ticks: Ticks) -> Self {
+        Calibration {
+            overhead_drift: Some(ticks),
+            ..self
+        }
+    }
+
+    /// The overhead's drift, zero when none was measured.
+    pub fn drift(&self) -> Ticks {
+        self.overhead_drift.unwrap_or(Ticks(0))
     }
 
     /// The same, with the overhead's tail percentiles given.
@@ -671,6 +697,7 @@ impl Calibration {
             resolution: Ticks(resolution),
             resolution_basis: Some(basis),
             nested_probe: None,
+            overhead_drift: None,
         };
         cal.set_overhead(&gaps);
         cal
@@ -729,6 +756,9 @@ impl fmt::Display for Calibration {
                 write!(f, ", spread +{} at p90, +{} at p99", p90.get(), p99.get())?
             }
             _ => f.write_str(", spread not recorded")?,
+        }
+        if let Some(drift) = self.overhead_drift {
+            write!(f, ", drift {} since calibration", drift.get())?;
         }
         match self.nested_probe {
             Some(t) => write!(

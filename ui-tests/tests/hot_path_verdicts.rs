@@ -190,6 +190,37 @@ fn the_margin_is_the_resolution_or_the_overhead_spread_at_the_percentile() {
 }
 
 #[test]
+fn an_overhead_that_drifted_since_calibration_widens_the_margin_and_narrows_met() {
+    // The Intel VM's counter, whose empty window measured 52 at calibration and 78 when
+    // a report was taken (the core's clock had changed): readings may be off by 26.
+    let intel = counter(2, 52, 4);
+    let drifted = intel.with_overhead_drift(Ticks(26));
+    let p50 = Policy::at_percentile(50.0);
+    assert_eq!(p50.margin(&drifted), 26);
+    // 4 ticks read with 26 perhaps taken off too many: not shown met.
+    assert!(matches!(
+        p50.judge(&hot(1_000, 4), &intel),
+        Verdict::Met { .. }
+    ));
+    assert!(matches!(
+        p50.judge(&hot(1_000, 4), &drifted),
+        Verdict::NotMeasurablePerCall { .. }
+    ));
+    // 30 ticks read with 26 perhaps too few taken off: not proof of 8 broken.
+    assert!(p50.judge(&hot(1_000, 30), &intel).is_exceeded());
+    assert!(!p50.judge(&hot(1_000, 30), &drifted).is_exceeded());
+    // Far over stays proof; undecided ones go to the amortized figure.
+    assert!(p50.judge(&hot(1_000, 80), &drifted).is_exceeded());
+    let mut amortized_path = hot(1_000, 4);
+    amortized_path.amortized = Some(amortized(2.0));
+    assert_eq!(
+        p50.judge(&amortized_path, &drifted).method(),
+        Method::Amortized
+    );
+    assert!(drifted.to_string().contains("drift 26 since calibration"));
+}
+
+#[test]
 fn the_reported_failure_of_the_epyc_quickstart_is_exceeded() {
     // `book.checksum`, budget 8, measured 416_806 ticks at p50 on a counter stepping by
     // 26: once reported "not measurable", now proof.

@@ -15,13 +15,16 @@ use std::fmt;
 ///   calibration has no overhead mean, tail or nested-probe cost, so a verdict on it is
 ///   judged with the overhead's median as the jitter margin; it has no amortized
 ///   figures. It reads back as such.
-/// - 2: sums of unclamped raw readings (`PathStats::raw_sum`), the overhead's mean and
-///   tail, the resolution's basis, the nested-probe cost, amortized figures.
+/// - 2: sums of unclamped raw readings (`PathStats::raw_sum`), the overhead's mean,
+///   tail and drift, the resolution's basis, the nested-probe cost, amortized figures.
 pub const REPORT_FORMAT: u32 = 2;
 
 fn first_format() -> u32 {
     1
 }
+
+/// Empty probe windows timed when a report is taken, for the overhead's drift.
+const DRIFT_SAMPLES: usize = 5_000;
 
 /// Every path's statistics, with the calibration they were measured under.
 ///
@@ -131,6 +134,10 @@ impl PathStats {
 impl Report {
     pub(crate) fn collect(calibration: &Calibration) -> Report {
         let counted = crate::alloc::is_installed();
+        let windows = super::site::probe_windows(calibration, DRIFT_SAMPLES);
+        let now = crate::tick::Ticks(windows[windows.len() / 2]);
+        let calibration =
+            &calibration.with_overhead_drift(now.abs_diff(calibration.overhead_median));
         let mut paths: Vec<PathReport> = sites()
             .map(|site| {
                 let info = site.info();
@@ -236,10 +243,11 @@ impl Report {
     /// # let path = dir.join("reports.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
-    /// let receipt = knhk_runtime::report().seal(&mut chain)?;
+    /// let report = knhk_runtime::report();
+    /// let receipt = report.seal(&mut chain)?;
     /// let sealed = chain.get(receipt.seq).unwrap();
     /// let back = Report::from_json(std::str::from_utf8(sealed.payload()).unwrap()).unwrap();
-    /// assert_eq!(back.calibration, knhk_runtime::report().calibration);
+    /// assert_eq!(back, report);
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```

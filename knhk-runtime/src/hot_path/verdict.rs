@@ -61,14 +61,19 @@ impl Policy {
     }
 
     /// The margin above a budget that a per-call reading at this policy's percentile
-    /// must clear to prove the budget broken: the counter's resolution, or the spread
-    /// of the overhead at that percentile if larger (the median overhead when the
-    /// calibration did not record its tail), so that counter jitter cannot cross it.
+    /// must clear to prove the budget broken: the largest of the counter's resolution,
+    /// the spread of the overhead at that percentile (the median overhead when the
+    /// calibration did not record its tail) and the overhead's drift since calibration,
+    /// so that neither counter jitter nor a changed core clock can cross it.
     pub fn margin(&self, calibration: &Calibration) -> u64 {
         let spread = calibration
             .overhead_spread_at(self.percentile)
             .unwrap_or(calibration.overhead_median);
-        calibration.resolution.get().max(spread.get())
+        calibration
+            .resolution
+            .get()
+            .max(spread.get())
+            .max(calibration.drift().get())
     }
 
     /// The verdict on one path whose figures are in ticks of `calibration`.
@@ -78,7 +83,8 @@ impl Policy {
     /// 2. per call, by the policy's percentile: [`Verdict::Exceeded`] when the lower
     ///    bound of the histogram bucket holding it is above budget + [margin](Self::margin)
     ///    (proof, whatever else was measured); [`Verdict::Met`] when the budget is at
-    ///    least the resolution and the percentile (its bucket's upper bound) is within it;
+    ///    least the resolution and the percentile (its bucket's upper bound), plus the
+    ///    overhead's drift since calibration, is within it;
     /// 3. otherwise by the path's amortized figure ([`crate::measure_path()`]):
     ///    [`Verdict::MetAmortized`] or [`Verdict::ExceededAmortized`];
     /// 4. otherwise [`Verdict::NotMeasurablePerCall`]: amortize it to settle it.
@@ -106,7 +112,8 @@ impl Policy {
                     calls: path.stats.calls,
                 };
             }
-            if budget >= resolution && upper <= budget {
+            // A drifted overhead may have taken too much off: Met must hold with it back.
+            if budget >= resolution && upper.saturating_add(calibration.drift().get()) <= budget {
                 return Verdict::Met {
                     observed_ticks: upper,
                     budget_ticks: budget,
