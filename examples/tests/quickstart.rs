@@ -32,12 +32,19 @@ fn verdict_line<'a>(stdout: &'a str, path: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no verdict for {path} in:\n{stdout}"))
 }
 
+/// Held by the test that judges the exit code: its figures are timings, and a second
+/// quickstart on this machine's cores at the same time would slow them.
+static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 #[cfg_attr(
     any(debug_assertions, not(feature = "measure")),
     ignore = "judges the optimised, measuring build: scripts/test runs it with --release --features measure"
 )]
 fn the_deliberate_violation_is_caught_named_and_the_run_exits_0() {
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = scratch("out-dir");
     let run = quickstart(|c| {
         c.arg("--out-dir").arg(&dir);
@@ -90,6 +97,9 @@ fn the_deliberate_violation_is_caught_named_and_the_run_exits_0() {
     ignore = "judges the optimised, measuring build: scripts/test runs it with --release --features measure"
 )]
 fn two_runs_at_once_in_their_own_directories_do_not_collide() {
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (a, b) = (scratch("env-a"), scratch("env-b"));
     let runs = std::thread::scope(|s| {
         let one = s.spawn(|| {
@@ -104,8 +114,16 @@ fn two_runs_at_once_in_their_own_directories_do_not_collide() {
         });
         [one.join().unwrap(), two.join().unwrap()]
     });
+    // Two at once share the cores, so their timings (and with them the gate) are not
+    // what this judges: only that each sealed its report in its own directory, where a
+    // shared lockchain would have failed one of them on the writer lock (exit 3).
     for (run, dir) in runs.iter().zip([&a, &b]) {
-        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        assert_ne!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("report sealed as entry 0 of 1"),
+            "{}",
+            run.stdout
+        );
         assert!(dir.join("knhk-quickstart.lockchain").is_file());
     }
 }

@@ -397,7 +397,7 @@ fn measure_path_attaches_the_real_functions_figure_to_its_path() {
     });
     assert!(m.is_attached(), "{m}");
     assert_eq!(m.attached_to()[0].name, "verdicts.amortized");
-    assert_eq!(m.measurement.samples.len(), 11);
+    assert_eq!(m.measurement.samples.len(), 31);
     let report = report();
     let path = report.path("verdicts.amortized").unwrap();
     // The probe was suspended: of the million calls only the one that checked the
@@ -469,5 +469,5 @@ fn measure_path_of_a_name_no_path_has_attaches_nothing() {
     let m = measure_path("verdicts.no_such_path", 1_000, || black_box(3_u64) * 5);
     assert_eq!(m.attachment, Attachment::NoSuchPath);
     assert!(m.to_string().contains("attached to no path"), "{m}");
-    assert_eq!(m.measurement.samples.len(), 11);
+    assert_eq!(m.measurement.samples.len(), 31);
 }

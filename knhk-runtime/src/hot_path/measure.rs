@@ -64,8 +64,16 @@ pub fn measure<R>(iters: u64, f: impl FnMut() -> R) -> Measurement {
 
 const SAMPLES: usize = 11;
 
+/// Samples [`measure_path()`] takes: more, and so each shorter for the same total,
+/// since its figure can decide a budget gate. A sample of some milliseconds on a busy
+/// machine is likely to be preempted, which inflates it; the median of many short
+/// ones is not moved by the few that are.
+const PATH_SAMPLES: usize = 31;
+
 /// Times the registered path `name` by running `f` — which calls it — `iters` times
-/// between two counter reads, with every probe on this thread suspended, so the figure
+/// between two counter reads, 31 times over (the median is reported; keep `iters` to a
+/// few tens of thousands so that each sample is short, and a preempted one rare), with
+/// every probe on this thread suspended, so the figure
 /// is the path's own code without its probe (paths it calls included, theirs
 /// suspended too). Attaches the result to every measuring path of that name, so that
 /// [`check_budgets`](crate::check_budgets) can judge a budget too fine to time per
@@ -97,7 +105,7 @@ const SAMPLES: usize = 11;
 ///     x.count_ones() % 2 == 1
 /// }
 ///
-/// let m = knhk_runtime::measure_path("docs.parity", 100_000, || parity(black_box(7)));
+/// let m = knhk_runtime::measure_path("docs.parity", 10_000, || parity(black_box(7)));
 /// assert!(m.is_attached());
 /// let verdicts = knhk_runtime::check_budgets(&knhk_runtime::Policy::default());
 /// println!("{m}\n{verdicts}");
@@ -112,7 +120,7 @@ pub fn measure_path<R>(name: &str, iters: u64, mut f: impl FnMut() -> R) -> Path
     let measurement = if calls_path {
         let residue = suspended_probe_residue(calibration);
         let mut m = site::with_probes_suspended(|| {
-            measure_with(calibration, tick::start_raw, iters, SAMPLES, f)
+            measure_with(calibration, tick::start_raw, iters, PATH_SAMPLES, f)
         });
         for sample in &mut m.samples {
             *sample = (*sample - residue).max(0.0);
@@ -122,7 +130,7 @@ pub fn measure_path<R>(name: &str, iters: u64, mut f: impl FnMut() -> R) -> Path
         m.probe_residue_subtracted = residue;
         m
     } else {
-        measure_with(calibration, tick::start_raw, iters, SAMPLES, f)
+        measure_with(calibration, tick::start_raw, iters, PATH_SAMPLES, f)
     };
     let attachment = match (registered, calls_path) {
         (None, _) => Attachment::NoSuchPath,
