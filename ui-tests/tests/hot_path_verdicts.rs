@@ -471,3 +471,53 @@ fn measure_path_of_a_name_no_path_has_attaches_nothing() {
     assert!(m.to_string().contains("attached to no path"), "{m}");
     assert_eq!(m.measurement.samples.len(), 31);
 }
+
+trait Scale {
+    fn scale(&self, x: u64) -> u64;
+}
+
+struct Doubler;
+
+impl Scale for Doubler {
+    #[hot_path(8, name = "verdicts.trait_method", measure = "always")]
+    fn scale(&self, x: u64) -> u64 {
+        x << 1
+    }
+}
+
+#[hot_path(8, name = "verdicts.generic", measure = "always")]
+fn widen<T: Into<u64>>(x: T) -> u64 {
+    x.into() + 1
+}
+
+struct Counter(u64);
+
+impl Counter {
+    #[hot_path(8, name = "verdicts.inherent_method", measure = "always")]
+    fn bump(&mut self) -> u64 {
+        self.0 += 1;
+        self.0
+    }
+}
+
+#[test]
+fn measure_path_works_on_trait_methods_generics_and_inherent_methods() {
+    let doubler: &dyn Scale = &Doubler;
+    let mut counter = Counter(0);
+    for m in [
+        measure_path("verdicts.trait_method", 1_000, || {
+            doubler.scale(black_box(3))
+        }),
+        measure_path("verdicts.generic", 1_000, || widen(black_box(3_u32))),
+        measure_path("verdicts.inherent_method", 1_000, || counter.bump()),
+    ] {
+        assert!(m.is_attached(), "{m}");
+        let report = report();
+        let path = report.path(&m.name).unwrap();
+        assert_eq!(path.amortized.as_ref(), Some(&m.measurement), "{}", m.name);
+        // Only the checking call was recorded; the 31 000 measured ones were not.
+        assert_eq!(path.stats.calls, 1, "{}", m.name);
+    }
+    // Every call ran the real body, probe suspended or not: 1 + 31 × 1 000.
+    assert_eq!(counter.0, 31_001);
+}
