@@ -43,10 +43,20 @@
 //! time per call is judged by [`measure_path()`], which times the path's own code over
 //! many calls with its probe suspended and attaches the figure to the path.
 
+//! # Features
+//!
+//! - `macros` (default): re-exports the attributes and macros.
+//! - `lockchain` (default): `knhk_runtime::lockchain` and `Report::seal`, with SHA-256,
+//!   BLAKE3, memmap2, bytemuck and, on Unix, libc; turns on `json`.
+//! - `json` (with `lockchain`): `Report::to_json` / `Report::from_json`.
+//! - `measure`: measure every path in crates built without debug assertions too.
+//! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.
+
 pub mod alloc;
 pub mod builder;
 pub mod hash;
 pub mod hot_path;
+#[cfg(feature = "lockchain")]
 pub mod lockchain;
 pub mod semconv;
 pub mod simd;

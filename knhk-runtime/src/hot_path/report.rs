@@ -206,12 +206,14 @@ impl Report {
         names
     }
 
-    /// The report as JSON.
+    /// The report as JSON (feature `json`).
+    #[cfg(feature = "json")]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report has only JSON-representable fields")
     }
 
-    /// A report read back from [`Report::to_json`].
+    /// A report read back from [`Report::to_json`] (feature `json`).
+    #[cfg(feature = "json")]
     pub fn from_json(json: &str) -> Result<Report, serde_json::Error> {
         serde_json::from_str(json)
     }
@@ -251,7 +253,7 @@ impl Report {
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "lockchain"))]
     pub fn seal(
         &self,
         chain: &mut crate::lockchain::Lockchain,
