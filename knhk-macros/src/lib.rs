@@ -47,7 +47,7 @@ pub fn static_map(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| static_map::map(input.into()))
 }
 
-/// The proposal's name for `static_map!`.
+/// `static_map!` under its other name, `const_hash_map!`.
 #[proc_macro]
 pub fn const_hash_map(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| static_map::map(input.into()))

@@ -115,7 +115,7 @@ fn per_call(c: &mut Criterion) {
     group.finish();
 }
 
-/// The proposal's per-byte estimate beside what `measure()` finds for FNV-1a.
+/// The per-byte cost model `estimate_ticks_hash` beside what `measure()` finds for FNV-1a.
 fn estimate_against_measure(_: &mut Criterion) {
     println!("estimate_ticks_hash(n) vs measure(fnv1a_64 over n bytes), in TSC ticks:");
     for n in [4_usize, 32, 256, 4096] {

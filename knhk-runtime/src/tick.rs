@@ -9,9 +9,10 @@
 //! before the timed code has finished (see `arch::read_start` for the sequences and the
 //! vendor manuals that justify them).
 //!
-//! A counter read is not free and a counter does not always advance by one: on the
-//! development VM the TSC runs at about 2.6 GHz but moves in steps of about 26 ticks, and
-//! two fenced reads back to back differ by 52 or 78. [`calibrate()`] measures, once per
+//! A counter read is not free and a counter does not always advance by one: on an AMD
+//! EPYC (Zen 4) VM the TSC runs at 2.6 GHz but moves in steps of 26 ticks, and two
+//! fenced reads back to back differ by 52 or 78; on an Intel Xeon VM it moves in steps
+//! of 2 and a fenced pair costs about 32. [`calibrate()`] measures, once per
 //! process, the counter's frequency against the OS clock, the overhead of one
 //! measurement (its minimum, median, mean and how far its tail spreads) and the
 //! counter's resolution, and every figure knhk reports is judged against them. A

@@ -526,7 +526,7 @@ fn a_sealed_report_reads_back_as_the_same_report() {
     let json = std::str::from_utf8(chain.get(1).unwrap().payload()).unwrap();
     assert_eq!(json, report.to_json());
     assert_eq!(Report::from_json(json).unwrap(), report);
-    // The form from the issue: seal the current report directly.
+    // The one-call form: seal the current report directly.
     drop(chain);
     let mut chain = Lockchain::open(&path).unwrap();
     let r = knhk_runtime::report().seal(&mut chain).unwrap();

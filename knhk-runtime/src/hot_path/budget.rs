@@ -83,12 +83,12 @@ macro_rules! assert_tick_budget {
 /// machine of 2026-11-25 (Intel Xeon, Sapphire Rapids class, 2-core VM; TSC at
 /// 2.6 GHz): 2.56 ticks per byte over 4 KiB, 2.12 over 256 B. Shorter inputs measure
 /// less per byte (0.9 at 32 B, 0.7 at 4 B) only because consecutive calls overlap in
-/// an amortized loop; one call on its own still pays the chain. (The AMD Zen 4 VM of
-/// the design notes measured about 1.44.) `cargo bench -p knhk-runtime --bench
+/// an amortized loop; one call on its own still pays the chain. (An AMD EPYC Zen 4
+/// 2-core VM measured about 1.44.) `cargo bench -p knhk-runtime --bench
 /// hot_path` prints the estimate beside `measure()` for 4 B to 4 KiB.
 pub const HASH_TICKS_PER_BYTE_X100: u64 = 256;
 
-/// The proposal's per-byte hash cost estimate: ticks to FNV-1a-hash `n` bytes, rounded up.
+/// A per-byte hash cost estimate: ticks to FNV-1a-hash `n` bytes, rounded up.
 ///
 /// ```
 /// use knhk_runtime::estimate_ticks_hash;

@@ -1,4 +1,4 @@
-//! The example of the issue: a registry of attribute types, looked up by name.
+//! A registry of attribute types, looked up by name.
 
 use knhk_runtime::hash::StaticMap;
 use knhk_runtime::static_map;
