@@ -53,7 +53,7 @@ fn otel_model_dir() -> PathBuf {
         .unwrap_or_else(|| {
             panic!(
                 "{SEMCONV_DIR} is unset or empty: set it to the absolute path of the OpenTelemetry \
-                 semantic conventions model directory (.../shared/data/otel-semconv/model)"
+                 semantic conventions model directory (shared/data/otel-semconv/model beside the checkout)"
             )
         });
     // Integration tests run in the crate's directory, not the caller's, so a relative

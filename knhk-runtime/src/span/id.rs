@@ -131,9 +131,9 @@ impl fmt::Display for SpanId {
 
 /// A trace id: 128 bits, never zero.
 ///
-/// The issue asks for `TraceId(u128)`; this is `TraceId(NonZeroU128)`, the way
-/// [`SpanId`] is, because W3C Trace Context and OpenTelemetry define the all-zero trace id
-/// as invalid: a span carrying it would be dropped by every backend. Making it
+/// `TraceId(NonZeroU128)` rather than a plain `u128`, the way [`SpanId`] is, because
+/// W3C Trace Context and OpenTelemetry define the all-zero trace id as invalid: a span
+/// carrying it would be dropped by every backend. Making it
 /// unrepresentable means a [`Span`](super::Span) or [`SpanContext`](super::SpanContext)
 /// can never hold one, the check happens once where an id enters (`new` returns
 /// `None`), and `Option<TraceId>` costs nothing extra.
