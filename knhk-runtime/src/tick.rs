@@ -174,26 +174,25 @@ pub fn read_end() -> Ticks {
 /// [`read_start()`] as a plain number; what the probe and `measure()` call.
 #[inline(always)]
 pub(crate) fn start_raw() -> u64 {
-    #[cfg(feature = "test-counter")]
-    if let Some(t) = test_counter::read() {
-        return t;
-    }
-    if counter_usable() {
-        arch::read_start()
-    } else {
-        instant_nanos()
-    }
+    read_with(arch::read_start)
 }
 
 /// [`read_end()`] as a plain number.
 #[inline(always)]
 pub(crate) fn end_raw() -> u64 {
+    read_with(arch::read_end)
+}
+
+/// Reads with `counter` (one of the fenced sequences) where the counter is usable, the
+/// OS clock where not, and the test counter first when one is installed.
+#[inline(always)]
+fn read_with(counter: impl FnOnce() -> u64) -> u64 {
     #[cfg(feature = "test-counter")]
     if let Some(t) = test_counter::read() {
         return t;
     }
     if counter_usable() {
-        arch::read_end()
+        counter()
     } else {
         instant_nanos()
     }

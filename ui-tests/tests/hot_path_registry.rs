@@ -145,6 +145,18 @@ fn the_table_names_units_resolution_and_overhead() {
         "{table}"
     );
     assert!(table.contains(cal.source.unit()), "{table}");
+    // The overhead was timed again for this report: its drift is in the header.
+    assert!(cal.overhead_drift.is_some());
+    assert!(table.contains(" since calibration"), "{table}");
+    // The probe's own mean beside the amortized figure, per path.
+    let header = table
+        .lines()
+        .find(|l| l.starts_with("path "))
+        .expect("a header row");
+    assert!(
+        header.contains(" mean ") && header.contains(" amortized "),
+        "{header}"
+    );
     let row = table
         .lines()
         .find(|l| l.starts_with("registry.mix "))

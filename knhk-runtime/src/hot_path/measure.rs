@@ -86,7 +86,9 @@ const PATH_SAMPLES: usize = 31;
 /// function without a probe) and recorded in
 /// [`Measurement::probe_residue_subtracted`]; for a function whose prologue differs,
 /// the figure is off by the difference, a tick or two (`cargo bench --bench hot_path`
-/// compares the result with [`measure()`] of the same code without a probe). Like
+/// compares the result with [`measure()`] of the same code without a probe). A path
+/// the compiler inlines into `f` has no prologue to pay, so its figure errs low, by up
+/// to the residue. Like
 /// [`measure()`], this measures throughput: calls that do not depend on each other
 /// overlap.
 ///

@@ -441,8 +441,9 @@ pub(crate) fn plain_identity(x: u64) -> u64 {
 
 /// Windows of a probe around an empty body, opened and closed by the probe's own code
 /// (not a bare pair of reads, which a probe's window exceeds by what the compiler
-/// places between its reads): the overhead every reading has subtracted. Runs once,
-/// inside [`tick::calibrate`], and returns the readings sorted.
+/// places between its reads): the overhead every reading has subtracted. Runs inside
+/// [`tick::calibrate`], and again when a report is taken (for the overhead's drift);
+/// returns the readings sorted.
 pub(crate) fn probe_windows(cal: &Calibration, samples: usize) -> Vec<u64> {
     static EMPTY: Site = Site::internal("knhk.calibration.overhead");
     EMPTY.prepare_with(cal);
@@ -496,7 +497,7 @@ const fn site_id(meta: &SiteMeta) -> u64 {
     fnv1a_64_continue(h, &meta.column.to_le_bytes())
 }
 
-/// Slots with a place in [`FAST`].
+/// Slots with a place in a thread's [`Local::fast`] table.
 const FAST_SLOTS: usize = 64;
 
 /// What every probe on a thread reads: one thread-local block without a destructor, so
@@ -680,9 +681,7 @@ impl Probe {
             idle: false,
         }
     }
-}
 
-impl Probe {
     /// Closes the window: the counter difference and the closing read, or `None` for a
     /// suspended probe.
     /// Everything a probe does inside its window is in [`Probe::start`] after the
