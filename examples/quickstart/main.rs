@@ -258,7 +258,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let calibration = knhk_runtime::init();
+    let calibration = knhk_runtime::tick::calibrate();
     let measuring = cfg!(debug_assertions) || cfg!(feature = "measure");
     println!("knhk quickstart: a limit order book with tick budgets");
     println!("{calibration}");
@@ -342,7 +342,7 @@ fn gate(verdicts: &BudgetVerdicts, measuring: bool) -> (bool, String) {
         .iter()
         .filter(|p| p.method == Method::Undecided)
         .collect();
-    let hot_paths = verdicts
+    let paths = verdicts
         .paths
         .iter()
         .filter(|p| p.kind == PathKind::Hot)
@@ -380,7 +380,7 @@ fn gate(verdicts: &BudgetVerdicts, measuring: bool) -> (bool, String) {
         let _ = writeln!(
             said,
             "only the deliberate violation {DELIBERATE} failed; every other path, {} of them hot, has a verdict that could have failed",
-            hot_paths.saturating_sub(1)
+            paths.saturating_sub(1)
         );
         true
     };

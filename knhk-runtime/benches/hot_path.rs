@@ -67,7 +67,7 @@ fn instrumented(x: u64) -> u64 {
 }
 
 fn per_call(c: &mut Criterion) {
-    knhk_runtime::init();
+    knhk_runtime::tick::calibrate();
     let mut group = c.benchmark_group("hot_path");
     group.bench_function("plain", |b| b.iter(|| plain(black_box(42))));
     group.bench_function("not_measuring", |b| b.iter(|| not_measuring(black_box(42))));

@@ -55,7 +55,7 @@
 pub mod alloc;
 pub mod builder;
 pub mod hash;
-pub mod hot_path;
+mod hot_path;
 #[cfg(feature = "lockchain")]
 pub mod lockchain;
 pub mod semconv;
@@ -65,15 +65,15 @@ mod telemetry;
 pub mod tick;
 
 pub use hot_path::budget::{
-    MAX_HOT_PATH_TICKS, TickBudget, WithinHotPathBudget, estimate_ticks_hash,
+    HASH_TICKS_PER_BYTE_X100, MAX_HOT_PATH_TICKS, TickBudget, WithinHotPathBudget,
+    estimate_ticks_hash,
 };
 pub use hot_path::measure::{
     Attachment, Measurement, PathMeasurement, measure, measure_path, measure_with,
 };
 pub use hot_path::report::{PathReport, PathStats, REPORT_FORMAT, Report};
 pub use hot_path::verdict::{BudgetError, BudgetVerdicts, Method, PathVerdict, Policy, Verdict};
-pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, hot_paths, report, reset};
-pub use tick::{Calibration, ClockSource, OverheadTail, ResolutionBasis, Ticks};
+pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, paths, report, reset};
 
 /// Measures a function against a tick budget of at most [`MAX_HOT_PATH_TICKS`].
 ///
@@ -342,14 +342,6 @@ pub mod block {
 /// Whether this build of knhk-runtime has feature `measure`, which measures every path
 /// without a `measure` argument, whatever the debug assertions of its crate.
 pub const MEASURE_FEATURE: bool = cfg!(feature = "measure");
-
-/// Calibrates the tick clock now, so that no measured call pays for it.
-///
-/// Optional: the first measured call calibrates otherwise (before its own counter
-/// read, so its figure is unaffected, but that call takes about 20 ms longer).
-pub fn init() -> &'static Calibration {
-    tick::calibrate()
-}
 
 /// What generated code calls. Not public API: it changes without notice.
 #[doc(hidden)]

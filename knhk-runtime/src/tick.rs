@@ -470,7 +470,7 @@ impl fmt::Display for ResolutionBasis {
 /// Measured once by [`calibrate()`], or written down for deterministic tests:
 ///
 /// ```
-/// use knhk_runtime::{Calibration, ClockSource, Ticks};
+/// use knhk_runtime::tick::{Calibration, ClockSource, Ticks};
 /// let cal = Calibration::fixed(ClockSource::Tsc, 2.6, Ticks(52), Ticks(26));
 /// assert_eq!(cal.ns_to_ticks(1_000), Ticks(2_600));
 /// assert_eq!(cal.ticks_to_ns(Ticks(26)), 10.0);
@@ -794,7 +794,15 @@ static CALIBRATION: OnceLock<Calibration> = OnceLock::new();
 
 /// The process's calibration, measured on the first call (about 20 ms) and kept.
 ///
-/// Allocations it makes are knhk's own and are not counted against any path.
+/// Calling it at start-up is optional: otherwise the first measured call calibrates
+/// (before its own counter read, so its figure is unaffected, but that call takes the
+/// 20 ms). Allocations it makes are knhk's own and are not counted against any path.
+///
+/// ```
+/// let calibration = knhk_runtime::tick::calibrate();
+/// assert!(calibration.ticks_per_ns > 0.0);
+/// assert!(std::ptr::eq(calibration, knhk_runtime::tick::calibrate()), "measured once");
+/// ```
 pub fn calibrate() -> &'static Calibration {
     CALIBRATION.get_or_init(|| {
         crate::alloc::uncounted(|| {

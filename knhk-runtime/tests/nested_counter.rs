@@ -5,7 +5,8 @@
 //! `cargo test -p knhk-runtime --features test-counter --test nested_counter`
 
 use knhk_runtime::tick::{self, test_counter};
-use knhk_runtime::{Calibration, ClockSource, Ticks, hot_path, report, warm_path};
+use knhk_runtime::tick::{Calibration, ClockSource, Ticks};
+use knhk_runtime::{hot_path, report, warm_path};
 
 /// What one fake read costs, after it samples the fake time.
 const READ: u64 = 30;

@@ -1,12 +1,12 @@
 //! Spans through the public API: the builder, inline attributes, the buffer behind
 //! `HotPathTelemetry`, and that none of it allocates.
 
-use knhk_runtime::Ticks;
 use knhk_runtime::alloc::{CountingAllocator, thread_allocations};
 use knhk_runtime::span::{
     AttributeValue, CapacityError, HotPathTelemetry, Span, SpanBuffer, SpanBuilder, SpanId,
     SpanStatus, TraceFlags, TraceId,
 };
+use knhk_runtime::tick::Ticks;
 use std::collections::HashSet;
 use std::hint::black_box;
 

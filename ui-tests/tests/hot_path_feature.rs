@@ -2,7 +2,7 @@
 //! assertions or knhk-runtime has feature `measure`. `scripts/test` runs this file in
 //! a debug build, a release build, and a release build with the feature.
 
-use knhk_runtime::{MEASURE_FEATURE, hot_path, hot_paths, report, warm_path};
+use knhk_runtime::{MEASURE_FEATURE, hot_path, paths, report, warm_path};
 use std::hint::black_box;
 
 #[hot_path(8, name = "feature.hot")]
@@ -19,7 +19,7 @@ fn warm(x: u64) -> u64 {
 fn measuring_follows_debug_assertions_and_the_feature() {
     black_box(warm(black_box(7)));
     let expected = cfg!(debug_assertions) || MEASURE_FEATURE;
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     assert_eq!(names.contains(&"feature.hot"), expected, "{names:?}");
     assert_eq!(names.contains(&"feature.warm"), expected, "{names:?}");
     let calls = report().path("feature.hot").map(|p| p.stats.calls);

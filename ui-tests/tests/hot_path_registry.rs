@@ -1,6 +1,6 @@
 //! Registration through `inventory`, statistics and the report, through the facade.
 
-use knhk_runtime::{Budget, PathKind, hot_path, hot_paths, report, warm_path};
+use knhk_runtime::{Budget, PathKind, hot_path, paths, report, warm_path};
 use std::hint::black_box;
 
 #[hot_path(8, name = "registry.mix", measure = "always")]
@@ -37,7 +37,7 @@ impl Asks {
 
 #[test]
 fn registrations_arrive_sorted_with_their_metadata() {
-    let paths = hot_paths();
+    let paths = paths();
     let names: Vec<&str> = paths.iter().map(|p| p.name).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -64,7 +64,7 @@ fn registrations_arrive_sorted_with_their_metadata() {
 #[test]
 fn same_named_methods_on_two_types_stay_distinct() {
     assert_eq!(Bids(1).get() + Asks(2).get(), 3);
-    let gets: Vec<_> = hot_paths()
+    let gets: Vec<_> = paths()
         .into_iter()
         .filter(|p| p.name == "hot_path_registry::get")
         .collect();
@@ -72,8 +72,8 @@ fn same_named_methods_on_two_types_stay_distinct() {
     assert_ne!(gets[0].id, gets[1].id);
     assert_ne!(gets[0].line, gets[1].line);
 
-    let ids: std::collections::HashSet<u64> = hot_paths().iter().map(|p| p.id).collect();
-    assert_eq!(ids.len(), hot_paths().len(), "every path has its own id");
+    let ids: std::collections::HashSet<u64> = paths().iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), paths().len(), "every path has its own id");
 
     let report = report();
     let entries: Vec<_> = report

@@ -1,9 +1,9 @@
 //! Budget verdicts under injected calibrations are exact, and can fail on any counter.
 
+use knhk_runtime::tick::{Calibration, ClockSource, OverheadTail, Ticks};
 use knhk_runtime::{
-    Attachment, Budget, Calibration, ClockSource, Measurement, Method, OverheadTail, PathKind,
-    PathReport, PathStats, Policy, REPORT_FORMAT, Report, Ticks, Verdict, hot_path, measure_path,
-    report, warm_path,
+    Attachment, Budget, Measurement, Method, PathKind, PathReport, PathStats, Policy,
+    REPORT_FORMAT, Report, Verdict, hot_path, measure_path, report, warm_path,
 };
 use std::hint::black_box;
 

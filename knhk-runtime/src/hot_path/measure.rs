@@ -1,9 +1,5 @@
-//! Amortized measurement: many calls between two counter reads.
-//!
-//! The way to check a budget finer than the counter's resolution, and the way a
-//! user's CI can gate on budgets. [`measure()`] times any closure; [`measure_path()`]
-//! times a registered path's own code, its probe suspended, and attaches the figure to
-//! the path so that its verdict can use it.
+//! Amortized measurement: many calls between two counter reads, the way to check a
+//! budget finer than the counter's resolution (see `measure()` and `measure_path()`).
 
 use super::PathInfo;
 use super::site;

@@ -1,28 +1,15 @@
 //! Hot and warm paths: their registry, statistics, report and budget verdicts.
 //!
 //! Every `#[hot_path]` / `#[warm_path]` that measures registers one [`site::Site`]
-//! with `inventory` at link time; this module reads them all.
-//!
-//! ```
-//! #[knhk_runtime::warm_path(budget = 100_000, name = "docs.sum", measure = "always")]
-//! fn sum(xs: &[u64]) -> u64 {
-//!     xs.iter().sum()
-//! }
-//!
-//! sum(&[1, 2, 3]);
-//! let path = knhk_runtime::hot_paths().into_iter().find(|p| p.name == "docs.sum").unwrap();
-//! assert_eq!(path.budget, knhk_runtime::Budget::Ticks(100_000));
-//! let report = knhk_runtime::report();
-//! assert_eq!(report.path("docs.sum").unwrap().stats.calls, 1);
-//! println!("{report}");
-//! ```
+//! with `inventory` at link time; this module reads them all. Its items are public at
+//! the crate root, their one path.
 
-pub mod budget;
+pub(crate) mod budget;
 mod histogram;
-pub mod measure;
-pub mod report;
+pub(crate) mod measure;
+pub(crate) mod report;
 pub(crate) mod site;
-pub mod verdict;
+pub(crate) mod verdict;
 
 use crate::tick::{Calibration, Ticks};
 use serde::{Deserialize, Serialize};
@@ -103,9 +90,23 @@ pub struct PathInfo {
     pub id: u64,
 }
 
-/// Every registered path (each measuring `#[hot_path]` / `#[warm_path]` linked into the
-/// program), sorted by name, then file and line.
-pub fn hot_paths() -> Vec<PathInfo> {
+/// Every registered path, hot and warm (each measuring `#[hot_path]` / `#[warm_path]`
+/// linked into the program), sorted by name, then file and line.
+///
+/// ```
+/// #[knhk_runtime::warm_path(budget = 100_000, name = "docs.sum", measure = "always")]
+/// fn sum(xs: &[u64]) -> u64 {
+///     xs.iter().sum()
+/// }
+///
+/// sum(&[1, 2, 3]);
+/// let path = knhk_runtime::paths().into_iter().find(|p| p.name == "docs.sum").unwrap();
+/// assert_eq!(path.budget, knhk_runtime::Budget::Ticks(100_000));
+/// let report = knhk_runtime::report();
+/// assert_eq!(report.path("docs.sum").unwrap().stats.calls, 1);
+/// println!("{report}");
+/// ```
+pub fn paths() -> Vec<PathInfo> {
     let mut paths: Vec<PathInfo> = site::sites().map(|s| s.info()).collect();
     paths.sort_by(|a, b| {
         (a.name, a.file, a.line, a.column).cmp(&(b.name, b.file, b.line, b.column))
@@ -129,7 +130,7 @@ pub fn reset() {
     }
 }
 
-/// One verdict per registered path under `policy`; see [`verdict::Policy`].
+/// One verdict per registered path under `policy`; see [`Policy`](verdict::Policy).
 pub fn check_budgets(policy: &verdict::Policy) -> verdict::BudgetVerdicts {
     report().check(policy)
 }

@@ -1,4 +1,4 @@
-//! The budget report: a table for people, JSON for machines.
+//! The budget report.
 
 use super::histogram;
 use super::measure::Measurement;

@@ -1,23 +1,4 @@
-//! Budget verdicts: one per path, judged by percentile, never by one outlier, and able
-//! to fail on any counter: a reading far enough over the budget is proof per call, and
-//! a budget too fine for the counter is judged by the path's amortized figure.
-//!
-//! ```
-//! use knhk_runtime::{Budget, Calibration, ClockSource, PathKind, PathReport, PathStats, Policy, Ticks, Verdict};
-//!
-//! let cal = Calibration::fixed(ClockSource::Tsc, 2.6, Ticks(52), Ticks(26));
-//! let mut path = PathReport {
-//!     name: "book.match".into(), kind: PathKind::Warm, budget: Budget::Ticks(500),
-//!     allow_alloc: false, file: "src/book.rs".into(), line: 10, id: 1,
-//!     duplicate_name: false, amortized: None,
-//!     stats: PathStats { calls: 1, raw_sum: Some(352), min_ticks: Some(300), max_ticks: Some(300),
-//!                        histogram: vec![(288, 319, 1)], ..PathStats::default() },
-//! };
-//! assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Met { .. }));
-//! // An 8-tick budget on a counter stepping by 26: 300 ticks is proof it broke.
-//! path.budget = Budget::Ticks(8);
-//! assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Exceeded { .. }));
-//! ```
+//! Budget verdicts.
 
 use super::report::{PathReport, Report};
 use super::{Budget, PathKind};
@@ -25,7 +6,27 @@ use crate::tick::Calibration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How budgets are judged.
+/// How budgets are judged: one verdict per path, by percentile, never by one outlier,
+/// and able to fail on any counter: a reading far enough over the budget is proof per call, and
+/// a budget too fine for the counter is judged by the path's amortized figure.
+///
+/// ```
+/// use knhk_runtime::tick::{Calibration, ClockSource, Ticks};
+/// use knhk_runtime::{Budget, PathKind, PathReport, PathStats, Policy, Verdict};
+///
+/// let cal = Calibration::fixed(ClockSource::Tsc, 2.6, Ticks(52), Ticks(26));
+/// let mut path = PathReport {
+///     name: "book.match".into(), kind: PathKind::Warm, budget: Budget::Ticks(500),
+///     allow_alloc: false, file: "src/book.rs".into(), line: 10, id: 1,
+///     duplicate_name: false, amortized: None,
+///     stats: PathStats { calls: 1, raw_sum: Some(352), min_ticks: Some(300), max_ticks: Some(300),
+///                        histogram: vec![(288, 319, 1)], ..PathStats::default() },
+/// };
+/// assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Met { .. }));
+/// // An 8-tick budget on a counter stepping by 26: 300 ticks is proof it broke.
+/// path.budget = Budget::Ticks(8);
+/// assert!(matches!(Policy::default().judge(&path, &cal), Verdict::Exceeded { .. }));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
     /// The percentile of calls (0..=100) that must fit the budget; 99 by default.

@@ -125,7 +125,7 @@ impl SpanStatus {
 ///
 /// ```
 /// use knhk_runtime::span::{AttributeValue, SpanBuilder, SpanId, SpanStatus, TraceId};
-/// use knhk_runtime::Ticks;
+/// use knhk_runtime::tick::Ticks;
 ///
 /// let mut span = SpanBuilder::new()
 ///     .with_name("db.query")

@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths};
+use knhk_runtime::{hot_path, paths};
 
 #[hot_path(8, allow_alloc)]
 fn pair(x: u64) -> Vec<u64> {
@@ -15,7 +15,7 @@ fn main() {
     assert_eq!(pair(3), [3, 3]);
     assert_eq!(label(42), "42");
 
-    let paths = hot_paths();
+    let paths = paths();
     let label = paths.iter().find(|p| p.name == "allow_alloc.label");
     assert_eq!(label.is_some(), cfg!(debug_assertions));
     if let Some(label) = label {

@@ -1,4 +1,4 @@
-use knhk_runtime::{Budget, PathKind, block, hot_paths, report};
+use knhk_runtime::{Budget, PathKind, block, paths, report};
 
 fn lookup(xs: &[u64], i: usize) -> Option<u64> {
     // `?` inside the block leaves the enclosing function, through the probe.
@@ -32,7 +32,7 @@ fn main() {
     assert_eq!(lookup(&[1, 2], 1), Some(2));
     assert_eq!(lookup(&[1, 2], 5), None);
 
-    let paths = hot_paths();
+    let paths = paths();
     let find = |name: &str| paths.iter().find(|p| p.name == name);
     let measured = cfg!(debug_assertions);
     assert_eq!(find("block.increment").is_some(), measured);

@@ -1,4 +1,4 @@
-use knhk_runtime::{PathKind, hot_path, hot_paths, warm_path};
+use knhk_runtime::{PathKind, hot_path, paths, warm_path};
 
 #[hot_path(8, name = "book.best_bid", measure = "always")]
 fn best_bid(levels: &[u64]) -> Option<u64> {
@@ -13,7 +13,7 @@ fn submit(levels: &[u64]) -> u64 {
 fn main() {
     assert_eq!(submit(&[5, 4]), 5);
 
-    let paths = hot_paths();
+    let paths = paths();
     let best_bid = paths.iter().find(|p| p.name == "book.best_bid").unwrap();
     assert_eq!(best_bid.kind, PathKind::Hot);
     let submit = paths.iter().find(|p| p.name == "orders.submit").unwrap();

@@ -1,4 +1,4 @@
-use knhk_runtime::{Budget, PathKind, hot_path, hot_paths};
+use knhk_runtime::{Budget, PathKind, hot_path, paths};
 
 #[hot_path(8)]
 fn mix(x: u64) -> u64 {
@@ -15,7 +15,7 @@ fn main() {
     assert_eq!(lowest_bit(0b1000), 3);
 
     // Without `measure`, a crate with debug assertions measures, and so registers.
-    let paths = hot_paths();
+    let paths = paths();
     let mix = paths.iter().find(|p| p.name.ends_with("::mix"));
     let lowest_bit = paths.iter().find(|p| p.name.ends_with("::lowest_bit"));
     assert_eq!(mix.is_some(), cfg!(debug_assertions));

@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths, report, warm_path};
+use knhk_runtime::{hot_path, paths, report, warm_path};
 
 #[hot_path(8, measure = "always", name = "measure.always")]
 fn always(x: u64) -> u64 {
@@ -27,7 +27,7 @@ fn main() {
     assert_eq!(warm_never(1), 5);
 
     // `measure` overrides the build: these hold with and without debug assertions.
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     assert!(names.contains(&"measure.always"), "{names:?}");
     assert!(names.contains(&"measure.warm_always"), "{names:?}");
     assert!(!names.contains(&"measure.never"), "{names:?}");

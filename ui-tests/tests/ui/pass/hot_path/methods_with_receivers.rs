@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths, report};
+use knhk_runtime::{hot_path, paths, report};
 
 #[derive(Debug, PartialEq)]
 struct Counter(u64);
@@ -39,7 +39,7 @@ fn main() {
     assert_eq!(c, Counter(3));
     assert_eq!(c.into_inner(), 3);
 
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     for method in ["::new", "::get", "::bump", "::into_inner", "::doubled"] {
         assert_eq!(
             names.iter().any(|n| n.ends_with(method)),

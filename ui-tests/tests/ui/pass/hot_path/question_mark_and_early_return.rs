@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths, report};
+use knhk_runtime::{hot_path, paths, report};
 
 #[hot_path(8)]
 fn parse_level(bytes: &[u8]) -> Result<u8, &'static str> {
@@ -31,7 +31,7 @@ fn main() {
     assert_eq!(find(&[4, 5, 6], 9), None);
 
     // `?` and early `return` leave through the probe too: every call is counted.
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     if cfg!(debug_assertions) {
         let report = report();
         let calls = |suffix: &str| {

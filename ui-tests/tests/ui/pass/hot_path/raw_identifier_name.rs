@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths};
+use knhk_runtime::{hot_path, paths};
 
 #[hot_path(8)]
 fn r#match(pattern: u8, byte: u8) -> bool {
@@ -20,7 +20,7 @@ fn main() {
     assert_eq!(Matcher.r#type(), 1);
 
     // The default name is the identifier without its `r#`.
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     assert_eq!(
         names.iter().any(|n| n.ends_with("::match")),
         cfg!(debug_assertions),

@@ -1,4 +1,4 @@
-use knhk_runtime::{hot_path, hot_paths};
+use knhk_runtime::{hot_path, paths};
 
 trait Book {
     fn best_bid(&self) -> u64;
@@ -26,7 +26,7 @@ fn main() {
     assert_eq!(bids.spread(103), 3);
     assert_eq!(Book::best_bid(&bids), 100);
 
-    let names: Vec<&str> = hot_paths().iter().map(|p| p.name).collect();
+    let names: Vec<&str> = paths().iter().map(|p| p.name).collect();
     assert_eq!(
         names.contains(&"trait_methods.best_bid"),
         cfg!(debug_assertions),

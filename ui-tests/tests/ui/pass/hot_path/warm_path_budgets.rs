@@ -1,4 +1,4 @@
-use knhk_runtime::{Budget, PathKind, hot_paths, warm_path};
+use knhk_runtime::{Budget, PathKind, paths, warm_path};
 
 #[warm_path(5000, measure = "always")]
 fn in_ticks(xs: &[u64]) -> u64 {
@@ -34,7 +34,7 @@ fn main() {
     assert_eq!(in_nanos(&xs), 6);
     assert_eq!(allocating(&xs), [2, 4, 6]);
 
-    let paths = hot_paths();
+    let paths = paths();
     let budget = |suffix: &str| {
         let path = paths
             .iter()
