@@ -23,22 +23,22 @@ macro_rules! string_keys {
 mod k8 {
     use super::*;
     macro_rules! keys { ($($t:tt)*) => { string_keys! { $($t)* } }; }
-    include!("data/keys_8.rs");
+    include!("../../../knhk-runtime/tests/data/keys_8.rs");
 }
 mod k64 {
     use super::*;
     macro_rules! keys { ($($t:tt)*) => { string_keys! { $($t)* } }; }
-    include!("data/keys_64.rs");
+    include!("../../../knhk-runtime/tests/data/keys_64.rs");
 }
 mod k1024 {
     use super::*;
     macro_rules! keys { ($($t:tt)*) => { string_keys! { $($t)* } }; }
-    include!("data/keys_1024.rs");
+    include!("../../../knhk-runtime/tests/data/keys_1024.rs");
 }
 mod k10000 {
     use super::*;
     macro_rules! keys { ($($t:tt)*) => { string_keys! { $($t)* } }; }
-    include!("data/keys_10000.rs");
+    include!("../../../knhk-runtime/tests/data/keys_10000.rs");
 }
 
 /// Every key of `entries` maps to its value with one comparison; every string in

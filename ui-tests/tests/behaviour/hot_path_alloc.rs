@@ -1,11 +1,7 @@
 //! The allocation check, with the counting allocator installed.
 
-use knhk_runtime::alloc::CountingAllocator;
 use knhk_runtime::{Policy, hot_path, report, warm_path};
 use std::hint::black_box;
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 /// Allocates where the attribute's lint cannot see it: in a helper.
 fn make_buffer(n: usize) -> Vec<u8> {

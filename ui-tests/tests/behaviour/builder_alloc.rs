@@ -2,11 +2,8 @@
 //! not in `build()`, with the counting allocator installed.
 
 use knhk_runtime::Builder;
-use knhk_runtime::alloc::{CountingAllocator, thread_allocations};
+use knhk_runtime::alloc::thread_allocations;
 use std::hint::black_box;
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 #[derive(Builder, Debug, PartialEq)]
 struct Quote<'a, T: Copy, const N: usize> {

@@ -1,7 +1,7 @@
 //! Spans through the public API: the builder, inline attributes, the buffer behind
 //! `HotPathTelemetry`, and that none of it allocates.
 
-use knhk_runtime::alloc::{CountingAllocator, thread_allocations};
+use knhk_runtime::alloc::thread_allocations;
 use knhk_runtime::span::{
     AttributeValue, CapacityError, HotPathTelemetry, Span, SpanBuffer, SpanBuilder, SpanId,
     SpanStatus, TraceFlags, TraceId,
@@ -9,9 +9,6 @@ use knhk_runtime::span::{
 use knhk_runtime::tick::Ticks;
 use std::collections::HashSet;
 use std::hint::black_box;
-
-#[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 fn trace() -> TraceId {
     TraceId::new(0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736).unwrap()
