@@ -186,7 +186,7 @@ pub use knhk_macros::hash_proof;
 #[doc(inline)]
 pub use knhk_macros::static_map;
 
-/// `static_map!` under the name of the original proposal.
+/// `static_map!` under its earlier name, `const_hash_map!`.
 ///
 /// ```
 /// knhk_runtime::const_hash_map! { static M: StaticMap<&'static str, u8> = { "a" => 1 }; }
