@@ -1,7 +1,7 @@
 //! The `quickstart` binary, run as a user would, each run in its own directory. Only
 //! what counter noise cannot change is asserted: the deliberate violation caught and
 //! named, the exit code, the sealed report. The verdict rules themselves are tested
-//! under injected calibrations in `ui-tests/tests/hot_path_verdicts.rs`.
+//! under injected calibrations in `ui-tests/tests/behaviour/hot_path_verdicts.rs`.
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -3,10 +3,8 @@
 //! that never write, and random push/sync/reopen sequences against a `Vec` model.
 #![cfg(unix)]
 
-mod lockchain_util;
-
+use crate::lockchain_util::scratch;
 use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
-use lockchain_util::scratch;
 use proptest::prelude::*;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
@@ -137,7 +135,7 @@ fn wrong_type_id_names_both_ids() {
         "{message}"
     );
     assert!(
-        message.contains("`mmap_storage::OtherLine` declares 0x1234567"),
+        message.contains("`integration::mmap_storage::OtherLine` declares 0x1234567"),
         "{message}"
     );
     assert!(message.contains(&path.display().to_string()), "{message}");
@@ -161,7 +159,7 @@ fn wrong_record_size_names_both_sizes() {
     let message = err.to_string();
     assert!(
         message.contains(
-            "record size at byte offset 12 is 64 bytes, `mmap_storage::ShortLine` is 32 bytes"
+            "record size at byte offset 12 is 64 bytes, `integration::mmap_storage::ShortLine` is 32 bytes"
         ),
         "{message}"
     );

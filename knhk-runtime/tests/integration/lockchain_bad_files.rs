@@ -3,12 +3,10 @@
 //! to `open_read_only` + `verify` (and to `open`).
 #![cfg(unix)]
 
-mod lockchain_util;
-
+use crate::lockchain_util::{Rng, payload_for, scratch};
 use knhk_runtime::lockchain::{
     CreateOptions, EntryFault, HashAlgorithm, HeaderField, Lockchain, LockchainError, VerifiedHead,
 };
-use lockchain_util::{Rng, payload_for, scratch};
 use proptest::prelude::*;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};

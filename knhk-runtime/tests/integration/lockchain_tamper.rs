@@ -5,12 +5,10 @@
 //! header left alone or forged to match.
 #![cfg(unix)]
 
-mod lockchain_util;
-
+use crate::lockchain_util::{Rng, scratch};
 use knhk_runtime::lockchain::{
     CreateOptions, HashAlgorithm, Lockchain, LockchainError, Receipt, VerifiedHead,
 };
-use lockchain_util::{Rng, scratch};
 use std::collections::BTreeMap;
 use std::os::unix::fs::FileExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -2,8 +2,7 @@
 //! implementation) over the same leaf inputs: equal roots at every size, byte-equal
 //! inclusion and consistency proofs, and each side verifying the other's proofs.
 
-mod lockchain_util;
-
+use crate::lockchain_util::Rng;
 use ct_merkle::ConsistencyProof as CtConsistencyProof;
 use ct_merkle::InclusionProof as CtInclusionProof;
 use ct_merkle::RootHash;
@@ -12,7 +11,6 @@ use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm};
 use knhk_runtime::lockchain::merkle::{
     ConsistencyProof, InclusionProof, MerkleTree, verify_consistency, verify_inclusion,
 };
-use lockchain_util::Rng;
 use sha2::Sha256;
 
 const ALG: HashAlgorithm = HashAlgorithm::Sha256;
