@@ -85,10 +85,26 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Runs a macro, turning a panic (a bug in this crate) into a compile error that says so.
+/// Runs a function-like or derive macro, turning a panic (a bug in this crate) into a
+/// compile error that says so. There is no item of the user's to keep: a derive's item
+/// stays anyway, and a function-like macro's input is not Rust on its own.
 pub(crate) fn catch_bugs(f: impl FnOnce() -> TokenStream) -> proc_macro::TokenStream {
+    guarded(None, f).into()
+}
+
+/// Runs an attribute macro like [`catch_bugs`], and on a panic emits the user's `item`
+/// unchanged beside the error, so that one bug is one error and not also "cannot find
+/// function" wherever the item is used.
+pub(crate) fn catch_bugs_keeping(
+    item: &proc_macro::TokenStream,
+    f: impl FnOnce() -> TokenStream,
+) -> proc_macro::TokenStream {
+    guarded(Some(item.clone().into()), f).into()
+}
+
+fn guarded(keep: Option<TokenStream>, f: impl FnOnce() -> TokenStream) -> TokenStream {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(tokens) => tokens.into(),
+        Ok(tokens) => tokens,
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
@@ -98,9 +114,9 @@ pub(crate) fn catch_bugs(f: impl FnOnce() -> TokenStream) -> proc_macro::TokenSt
             let message = format!(
                 "bug in knhk-macros: the macro panicked ({what}); please report it with the code that caused it"
             );
-            syn::Error::new(Span::call_site(), message)
-                .to_compile_error()
-                .into()
+            let mut tokens = syn::Error::new(Span::call_site(), message).to_compile_error();
+            tokens.extend(keep);
+            tokens
         }
     }
 }
@@ -116,6 +132,35 @@ mod tests {
         assert_eq!(did_you_mean("allow_allocs", &keys), Some("allow_alloc"));
         assert_eq!(did_you_mean("nmae", &keys), Some("name"));
         assert_eq!(did_you_mean("frobnicate", &keys), None);
+    }
+
+    #[test]
+    fn a_panic_becomes_one_error_beside_the_kept_item() {
+        let item: TokenStream = quote::quote!(
+            fn kept() {}
+        );
+        let out = guarded(Some(item.clone()), || panic!("index out of range")).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("bug in knhk-macros"), "{out}");
+        assert!(out.contains("index out of range"), "{out}");
+        assert!(out.ends_with(&item.to_string()), "{out}");
+
+        let out = guarded(None, || panic!("{}", String::from("formatted"))).to_string();
+        assert!(out.contains("(formatted)"), "{out}");
+        assert!(!out.contains("fn kept"), "{out}");
+
+        let fine = guarded(Some(item.clone()), || {
+            quote::quote!(
+                fn expanded() {}
+            )
+        });
+        assert_eq!(
+            fine.to_string(),
+            quote::quote!(
+                fn expanded() {}
+            )
+            .to_string()
+        );
     }
 
     #[test]

@@ -20,13 +20,17 @@ use proc_macro::TokenStream;
 /// Times a function against a budget of at most 8 ticks; see `knhk_runtime::hot_path`.
 #[proc_macro_attribute]
 pub fn hot_path(args: TokenStream, item: TokenStream) -> TokenStream {
-    diag::catch_bugs(|| hot_path::attribute(hot_path::Kind::Hot, args.into(), item.into()))
+    diag::catch_bugs_keeping(&item, || {
+        hot_path::attribute(hot_path::Kind::Hot, args.into(), item.clone().into())
+    })
 }
 
 /// Times a function against a budget in ticks or as a duration; see `knhk_runtime::warm_path`.
 #[proc_macro_attribute]
 pub fn warm_path(args: TokenStream, item: TokenStream) -> TokenStream {
-    diag::catch_bugs(|| hot_path::attribute(hot_path::Kind::Warm, args.into(), item.into()))
+    diag::catch_bugs_keeping(&item, || {
+        hot_path::attribute(hot_path::Kind::Warm, args.into(), item.clone().into())
+    })
 }
 
 /// Block form of `#[hot_path]`; see `knhk_runtime::block::hot_path!`.
@@ -68,7 +72,9 @@ pub fn const_hash(input: TokenStream) -> TokenStream {
 /// Seals a trait so only its crate can implement it; see `knhk_runtime::sealed`.
 #[proc_macro_attribute]
 pub fn sealed(args: TokenStream, item: TokenStream) -> TokenStream {
-    diag::catch_bugs(|| sealed::attribute(args.into(), item.into()))
+    diag::catch_bugs_keeping(&item, || {
+        sealed::attribute(args.into(), item.clone().into())
+    })
 }
 
 /// A hash value checked by the compiler; see `knhk_runtime::hash_proof!`.
