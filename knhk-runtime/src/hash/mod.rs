@@ -15,10 +15,14 @@ mod proof;
 pub mod rt;
 pub mod xxh3;
 
-pub use fnv::*;
-pub use map::*;
-pub use params::*;
-pub use proof::*;
+pub use fnv::{
+    FNV1A_32_OFFSET, FNV1A_32_PRIME, FNV1A_64_OFFSET, FNV1A_64_PRIME, FNV1A_128_OFFSET,
+    FNV1A_128_PRIME, fnv1a_32, fnv1a_32_str, fnv1a_64, fnv1a_64_continue, fnv1a_64_str, fnv1a_128,
+    fnv1a_128_str,
+};
+pub use map::{Entries, Keys, LookupKey, StaticMap, StaticSet, Values};
+pub use params::{ConstHash, ConstHashParams, Fnv1aParams};
+pub use proof::{HashProof, Proves};
 pub use xxh3::{
     xxh3_64, xxh3_64_str, xxh3_64_with_seed, xxh3_128, xxh3_128_str, xxh3_128_with_seed,
 };
