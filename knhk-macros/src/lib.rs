@@ -17,7 +17,7 @@ mod static_map;
 
 use proc_macro::TokenStream;
 
-/// Times a function against a budget of at most 8 ticks; see `knhk_runtime::hot_path`.
+/// Times a function against a budget of at most `MAX_HOT_PATH_TICKS`; see `knhk_runtime::hot_path`.
 #[proc_macro_attribute]
 pub fn hot_path(args: TokenStream, item: TokenStream) -> TokenStream {
     diag::catch_bugs_keeping(&item, || {
@@ -87,4 +87,15 @@ pub fn hash_proof(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Builder, attributes(builder))]
 pub fn derive_builder(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| builder::derive(input.into()))
+}
+
+/// The runtime's items that state the hot-path maximum (`MAX_HOT_PATH_TICKS`,
+/// `WithinHotPathBudget` and its impls); knhk-runtime expands it once. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __hot_path_budget_items(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(proc_macro2::TokenStream::new(), || {
+        hot_path::runtime_items(input.into())
+    })
+    .into()
 }

@@ -5,6 +5,7 @@
 //! expand: measured and plain code, chosen by the runtime's `__private::select!`.
 
 mod expand;
+mod maximum;
 mod parse;
 mod validate;
 
@@ -12,9 +13,7 @@ use proc_macro2::TokenStream;
 
 pub(crate) use parse::Kind;
 
-/// The largest budget `#[hot_path]` accepts, in ticks; `knhk_runtime::MAX_HOT_PATH_TICKS`
-/// states the same number for users, and a ui test pins the two together.
-pub(crate) const MAX_HOT_PATH_TICKS: u64 = 8;
+pub(crate) use maximum::{MAX_HOT_PATH_TICKS, MIN_TICKS, runtime_items};
 
 /// `#[hot_path(..)]` / `#[warm_path(..)]` on an item.
 pub(crate) fn attribute(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {

@@ -349,10 +349,13 @@ fn read_ticks(kind: Kind, lit: &LitInt, errors: &mut Errors) -> Option<Budget> {
         return None;
     };
     let attr = kind.attribute();
-    if ticks == 0 {
+    if ticks < super::MIN_TICKS {
         errors.at(
             lit.span(),
-            format_args!("a budget of 0 ticks can never be met; give `#[{attr}]` at least 1 tick"),
+            format_args!(
+                "a budget of {ticks} ticks can never be met; give `#[{attr}]` at least {} tick",
+                super::MIN_TICKS
+            ),
         );
         return None;
     }

@@ -8,42 +8,35 @@
 //! assert_eq!(PROOF.ticks(), 8);
 //! ```
 //!
-//! A budget over the maximum does not compile:
+//! A budget over the maximum does not compile, nor does one of 0 ticks, which
+//! `#[hot_path(0)]` rejects too:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! const TOO_MUCH: knhk_runtime::TickBudget<9> = knhk_runtime::TickBudget::new();
 //! ```
+//!
+//! ```compile_fail,E0277
+//! const NOTHING: knhk_runtime::TickBudget<0> = knhk_runtime::TickBudget::new();
+//! ```
 
-/// The largest budget a `#[hot_path]` may have, in ticks.
-pub const MAX_HOT_PATH_TICKS: u64 = 8;
-
-/// A tick budget as a type. [`TickBudget::new`] only exists for budgets up to
-/// [`MAX_HOT_PATH_TICKS`], so holding one is proof that the budget is a hot-path budget.
+/// A tick budget as a type. [`TickBudget::new`] only exists for the budgets a
+/// `#[hot_path]` accepts, 1 to [`MAX_HOT_PATH_TICKS`], so holding one is proof that the
+/// budget is a hot-path budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct TickBudget<const B: u64>;
-
-/// Implemented by [`TickBudget<B>`] for `B` in `0..=8`: the budgets a hot path may have.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` exceeds the maximum hot-path budget of 8 ticks",
-    label = "this budget is over 8 ticks",
-    note = "lower the budget to at most `MAX_HOT_PATH_TICKS` (8), or measure the code as a `#[warm_path]`"
-)]
-pub trait WithinHotPathBudget: sealed::Sealed {}
 
 mod sealed {
     pub trait Sealed {}
 }
 
-macro_rules! within_budget {
-    ($($b:literal)*) => {$(
-        impl sealed::Sealed for TickBudget<$b> {}
-        impl WithinHotPathBudget for TickBudget<$b> {}
-    )*};
-}
-within_budget!(0 1 2 3 4 5 6 7 8);
+// `MAX_HOT_PATH_TICKS`, `WithinHotPathBudget` (with its message) and its impls for
+// `TickBudget<1>` to `TickBudget<MAX_HOT_PATH_TICKS>`: the number is written once, in
+// knhk-macros, which needs it to reject `#[hot_path(9)]` as it expands.
+knhk_macros::__hot_path_budget_items!();
 
 impl<const B: u64> TickBudget<B> {
-    /// The proof that `B` is a hot-path budget; does not compile for `B` above 8.
+    /// The proof that `B` is a hot-path budget; does not compile for `B` of 0 or above
+    /// [`MAX_HOT_PATH_TICKS`].
     pub const fn new() -> Self
     where
         Self: WithinHotPathBudget,
@@ -57,7 +50,8 @@ impl<const B: u64> TickBudget<B> {
     }
 }
 
-/// Fails to compile when a budget (any const expression) exceeds [`MAX_HOT_PATH_TICKS`].
+/// Fails to compile when a cost (any const expression, such as an estimate) exceeds
+/// [`MAX_HOT_PATH_TICKS`]. A cost of 0 fits: unlike a budget, an estimate may be 0.
 ///
 /// ```
 /// knhk_runtime::assert_tick_budget!(8);
@@ -71,7 +65,8 @@ macro_rules! assert_tick_budget {
     ($budget:expr) => {
         const _: () = ::core::assert!(
             ($budget) as u64 <= $crate::MAX_HOT_PATH_TICKS,
-            "tick budget exceeds the maximum hot-path budget of 8 ticks (`MAX_HOT_PATH_TICKS`); lower it, or measure the code as a `#[warm_path]`",
+            "{}",
+            $crate::hot_path::budget::__OVER_MAX_HOT_PATH_TICKS,
         );
     };
 }
