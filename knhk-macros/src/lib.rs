@@ -12,6 +12,7 @@ mod const_hash;
 mod diag;
 mod generics;
 mod hot_path;
+mod krate;
 mod sealed;
 mod static_map;
 

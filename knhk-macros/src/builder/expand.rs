@@ -20,10 +20,7 @@ use syn::{GenericParam, Ident, Index, Visibility};
 
 /// The whole expansion.
 pub(crate) fn builder(input: &Input<'_>) -> TokenStream {
-    let krate = match &input.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::knhk_runtime),
-    };
+    let krate = &input.krate;
     let rt = quote!(#krate::builder);
     let ident = input.ident;
     let name = ident.unraw().to_string();

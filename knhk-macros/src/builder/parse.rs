@@ -15,7 +15,7 @@ pub(crate) const INTO: &str = "into";
 pub(crate) const DEFAULT: &str = "default";
 pub(crate) const START_FN: &str = "start_fn";
 pub(crate) const FINISH_FN: &str = "finish_fn";
-pub(crate) const CRATE: &str = "crate";
+use crate::krate::CRATE;
 
 const STRUCT_KEYS: &[&str] = &[INTO, START_FN, FINISH_FN, CRATE];
 const FIELD_KEYS: &[&str] = &[INTO, DEFAULT];
@@ -31,8 +31,8 @@ pub(crate) struct Input<'a> {
     pub(crate) into: bool,
     pub(crate) start_fn: Option<Ident>,
     pub(crate) finish_fn: Option<Ident>,
-    /// `crate = path`: where generated code finds knhk-runtime.
-    pub(crate) krate: Option<syn::Path>,
+    /// `crate = path`: where generated code finds knhk-runtime; `::knhk_runtime` unless given.
+    pub(crate) krate: syn::Path,
 }
 
 /// One named field.
@@ -100,7 +100,7 @@ pub(crate) fn input<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<I
         into: false,
         start_fn: None,
         finish_fn: None,
-        krate: None,
+        krate: crate::krate::default_path(),
     };
     read_struct_options(&input.attrs, &mut model, errors);
     let named = named?;
@@ -164,8 +164,10 @@ fn read_struct_options(attrs: &[Attribute], model: &mut Input<'_>, errors: &mut 
                 }
             }
             CRATE => {
-                if first_seen(&mut seen, CRATE, span, errors) {
-                    model.krate = crate_path(&meta, errors);
+                if first_seen(&mut seen, CRATE, span, errors)
+                    && let Some(path) = crate_path(&meta, errors)
+                {
+                    model.krate = path;
                 }
             }
             DEFAULT => errors.at(
@@ -328,29 +330,11 @@ fn fn_name(meta: &Meta, errors: &mut Errors) -> Option<Ident> {
 }
 
 fn crate_path(meta: &Meta, errors: &mut Errors) -> Option<syn::Path> {
-    if let Meta::NameValue(nv) = meta
-        && let Expr::Path(path) = &nv.value
-        && path.qself.is_none()
-        && path.attrs.is_empty()
-        && path
-            .path
-            .segments
-            .iter()
-            .all(|s| matches!(s.arguments, PathArguments::None))
-    {
-        return Some(path.path.clone());
-    }
-    match meta {
-        Meta::NameValue(nv) => errors.spanned(
-            &nv.value,
-            "`crate` takes the path under which knhk-runtime is reachable, without quotes or generics: `crate = ::my_facade::knhk`",
-        ),
-        _ => errors.spanned(
-            meta,
-            "`crate` needs the path under which knhk-runtime is reachable: `crate = ::my_facade::knhk`",
-        ),
-    }
-    None
+    let read = match meta {
+        Meta::NameValue(nv) => crate::krate::from_value(&nv.value),
+        _ => Err(crate::krate::missing_value(meta.span())),
+    };
+    read.map_err(|e| errors.push(e)).ok()
 }
 
 fn unknown_key(key: &str, span: Span, keys: &[&str], place: &str, errors: &mut Errors) {

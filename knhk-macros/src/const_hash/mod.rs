@@ -1,4 +1,5 @@
-//! `const_hash!(algorithm, input)` and `hash_proof!(algorithm, input, expected)`.
+//! `const_hash!([crate = path,] algorithm, input)` and
+//! `hash_proof!([crate = path,] algorithm, input, expected)`.
 //!
 //! Both expand to calls of the runtime's `const fn` hashes, so the compiler evaluates
 //! the hash and the macro never re-implements it; the macro's part is to read the
@@ -10,14 +11,14 @@ mod parse;
 use proc_macro2::TokenStream;
 
 pub(crate) fn const_hash(input: TokenStream) -> TokenStream {
-    match parse::parse(input, false) {
+    match parse::call(input) {
         Ok(call) => expand::const_hash(&call),
         Err(e) => e.to_compile_error(),
     }
 }
 
 pub(crate) fn hash_proof(input: TokenStream) -> TokenStream {
-    match parse::parse(input, true) {
+    match parse::proof(input) {
         Ok(call) => expand::hash_proof(&call),
         Err(e) => e.to_compile_error(),
     }
