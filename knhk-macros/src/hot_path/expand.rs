@@ -4,35 +4,39 @@
 //! `static` site (registered with `inventory`) and a probe whose drop records the call,
 //! so early `return`, `?` and panics are all measured without touching the user's code.
 //! Unless `measure` says otherwise, the choice between the measured and the original
-//! item is left to `::knhk_runtime::__private::select!`, whose definition the runtime
+//! item is left to the runtime's `__private::select!`, whose definition the runtime
 //! picks by its own feature `measure`, and which otherwise applies `cfg(debug_assertions)`
-//! in the user's crate.
+//! in the user's crate. Every path to the runtime starts with the `crate = path` given,
+//! `::knhk_runtime` by default.
 
-use super::parse::{Args, Budget, Kind, Measure};
+use super::parse::{Budget, Kind, Measure};
+use super::validate::Checked;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
 use syn::{AttrStyle, ItemFn, Stmt};
 
-pub(crate) fn function(args: &Args, function: &ItemFn, original: TokenStream) -> TokenStream {
+pub(crate) fn function(args: &Checked, function: &ItemFn, original: TokenStream) -> TokenStream {
+    let krate = &args.krate;
     match args.measure {
         Measure::Never => original,
         Measure::Always => measured_function(args, function),
         Measure::Auto => {
             let measured = measured_function(args, function);
             quote! {
-                ::knhk_runtime::__private::select! { item { #measured } { #original } }
+                #krate::__private::select! { item { #measured } { #original } }
             }
         }
     }
 }
 
-pub(crate) fn block(args: &Args, body: &[Stmt]) -> TokenStream {
+pub(crate) fn block(args: &Checked, body: &[Stmt]) -> TokenStream {
+    let krate = &args.krate;
     let default_name = quote!(::core::concat!(::core::module_path!(), "::{block}"));
     let site = site(args, default_name);
     let measured = quote!({
         #site
-        let __knhk_probe = ::knhk_runtime::__private::Probe::start(&__KNHK_SITE);
+        let __knhk_probe = #krate::__private::Probe::start(&__KNHK_SITE);
         #(#body)*
     });
     let body = quote!({ #(#body)* });
@@ -40,12 +44,13 @@ pub(crate) fn block(args: &Args, body: &[Stmt]) -> TokenStream {
         Measure::Never => body,
         Measure::Always => measured,
         Measure::Auto => quote! {
-            ::knhk_runtime::__private::select! { expr { #measured } { #body } }
+            #krate::__private::select! { expr { #measured } { #body } }
         },
     }
 }
 
-fn measured_function(args: &Args, function: &ItemFn) -> TokenStream {
+fn measured_function(args: &Checked, function: &ItemFn) -> TokenStream {
+    let krate = &args.krate;
     let ItemFn {
         attrs,
         vis,
@@ -67,32 +72,31 @@ fn measured_function(args: &Args, function: &ItemFn) -> TokenStream {
         #vis #sig {
             #(#inner)*
             #site
-            let __knhk_probe = ::knhk_runtime::__private::Probe::start(&__KNHK_SITE);
+            let __knhk_probe = #krate::__private::Probe::start(&__KNHK_SITE);
             #(#stmts)*
         }
     }
 }
 
 /// The path's `static` site and its registration.
-fn site(args: &Args, default_name: TokenStream) -> TokenStream {
+fn site(args: &Checked, default_name: TokenStream) -> TokenStream {
+    let krate = &args.krate;
     let name = match &args.name {
         Some(name) => quote!(#name),
         None => default_name,
     };
     let kind = match args.kind {
-        Kind::Hot => quote!(::knhk_runtime::__private::PathKind::Hot),
-        Kind::Warm => quote!(::knhk_runtime::__private::PathKind::Warm),
+        Kind::Hot => quote!(#krate::__private::PathKind::Hot),
+        Kind::Warm => quote!(#krate::__private::PathKind::Warm),
     };
     let budget = match args.budget {
-        Some(Budget::Ticks(ticks)) => quote!(::knhk_runtime::__private::Budget::Ticks(#ticks)),
-        Some(Budget::Nanos(nanos)) => quote!(::knhk_runtime::__private::Budget::Nanos(#nanos)),
-        // Unreachable after validation; a budget of one tick keeps the expansion total.
-        None => quote!(::knhk_runtime::__private::Budget::Ticks(1)),
+        Budget::Ticks(ticks) => quote!(#krate::__private::Budget::Ticks(#ticks)),
+        Budget::Nanos(nanos) => quote!(#krate::__private::Budget::Nanos(#nanos)),
     };
     let allow_alloc = args.allow_alloc;
     quote! {
-        static __KNHK_SITE: ::knhk_runtime::__private::Site =
-            ::knhk_runtime::__private::Site::new(::knhk_runtime::__private::SiteMeta {
+        static __KNHK_SITE: #krate::__private::Site =
+            #krate::__private::Site::new(#krate::__private::SiteMeta {
                 name: #name,
                 kind: #kind,
                 budget: #budget,
@@ -101,8 +105,45 @@ fn site(args: &Args, default_name: TokenStream) -> TokenStream {
                 line: ::core::line!(),
                 column: ::core::column!(),
             });
-        ::knhk_runtime::__private::inventory::submit! {
-            ::knhk_runtime::__private::Registration(&__KNHK_SITE)
+        #krate::__private::inventory::submit! {
+            #krate::__private::Registration(&__KNHK_SITE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, validate};
+    use crate::diag::Errors;
+    use quote::quote;
+
+    #[test]
+    fn a_crate_path_replaces_every_mention_of_knhk_runtime() {
+        let mut errors = Errors::default();
+        let args = parse::Args::from_attribute(
+            parse::Kind::Hot,
+            quote!(8, crate = ::facade::knhk, measure = "always"),
+            &mut errors,
+        );
+        let args = validate::complete(args).filter(|_| errors.is_empty());
+        let args = args.unwrap_or_else(|| panic!("{}", errors.into_compile_errors()));
+        let function: syn::ItemFn = syn::parse_quote!(
+            fn f() -> u8 {
+                1
+            }
+        );
+        let out = super::function(&args, &function, quote!(#function)).to_string();
+        assert!(!out.contains("knhk_runtime"), "{out}");
+        assert!(
+            out.contains(":: facade :: knhk :: __private :: Probe"),
+            "{out}"
+        );
+        let body: syn::Block = syn::parse_quote!({ 1 });
+        let out = super::block(&args, &body.stmts).to_string();
+        assert!(!out.contains("knhk_runtime"), "{out}");
+        assert!(
+            out.contains(":: facade :: knhk :: __private :: Site"),
+            "{out}"
+        );
     }
 }

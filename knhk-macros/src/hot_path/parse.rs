@@ -1,7 +1,9 @@
 //! Attribute arguments -> [`Args`], checking each argument as it is read.
 
 use crate::diag::{Errors, code_list, did_you_mean, first_seen};
+use crate::krate::CRATE;
 use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -24,8 +26,8 @@ impl Kind {
 
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Kind::Hot => &[BUDGET, NAME, ALLOW_ALLOC, MEASURE],
-            Kind::Warm => &[BUDGET, NAME, MEASURE],
+            Kind::Hot => &[BUDGET, NAME, ALLOW_ALLOC, MEASURE, CRATE],
+            Kind::Warm => &[BUDGET, NAME, MEASURE, CRATE],
         }
     }
 }
@@ -50,13 +52,16 @@ pub(crate) enum Budget {
     Nanos(u64),
 }
 
-/// The arguments of one `#[hot_path]` / `#[warm_path]`.
+/// The arguments of one `#[hot_path]` / `#[warm_path]` as read: `budget` is `None` when
+/// it is missing or was rejected, and then an error says so.
 pub(crate) struct Args {
     pub(crate) kind: Kind,
     pub(crate) budget: Option<Budget>,
     pub(crate) name: Option<LitStr>,
     pub(crate) allow_alloc: bool,
     pub(crate) measure: Measure,
+    /// `crate = path`: where generated code finds knhk-runtime.
+    pub(crate) krate: syn::Path,
 }
 
 /// One comma-separated argument, before its meaning is checked.
@@ -69,20 +74,22 @@ enum RawArg {
 }
 
 fn parse_raw_arg(input: ParseStream<'_>) -> syn::Result<RawArg> {
-    if input.peek(Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
-        let key: Ident = input.parse()?;
+    // `crate` is a keyword, and the one a key may be.
+    let word = input.peek(Ident) || input.peek(Token![crate]);
+    if word && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+        let key = input.call(Ident::parse_any)?;
         input.parse::<Token![=]>()?;
         return Ok(RawArg::KeyValue(key, input.parse()?));
     }
-    if input.peek(Ident) && (input.peek2(Token![,]) || is_last(input)) {
-        return Ok(RawArg::Flag(input.parse()?));
+    if word && (input.peek2(Token![,]) || is_last(input)) {
+        return Ok(RawArg::Flag(input.call(Ident::parse_any)?));
     }
     Ok(RawArg::Value(input.parse()?))
 }
 
 fn is_last(input: ParseStream<'_>) -> bool {
     let fork = input.fork();
-    fork.parse::<Ident>().is_ok() && fork.is_empty()
+    fork.call(Ident::parse_any).is_ok() && fork.is_empty()
 }
 
 impl Args {
@@ -165,6 +172,7 @@ impl Args {
             name: None,
             allow_alloc: false,
             measure: Measure::Auto,
+            krate: crate::krate::default_path(),
         }
     }
 
@@ -210,6 +218,14 @@ impl Args {
                             args.measure = read_measure(&value, errors);
                         }
                     }
+                    CRATE => {
+                        if first_seen(&mut seen, CRATE, key.span(), errors) {
+                            match crate::krate::from_value(&value) {
+                                Ok(path) => args.krate = path,
+                                Err(e) => errors.push(e),
+                            }
+                        }
+                    }
                     ALLOW_ALLOC if kind == Kind::Hot => {
                         errors.at(
                             key.span(),
@@ -228,6 +244,10 @@ impl Args {
                         if first_seen(&mut seen, ALLOW_ALLOC, flag.span(), errors) {
                             args.allow_alloc = true;
                         }
+                    }
+                    CRATE => {
+                        errors.push(crate::krate::missing_value(flag.span()));
+                        seen.push(CRATE);
                     }
                     key @ (BUDGET | NAME | MEASURE) => {
                         errors.at(
@@ -522,6 +542,20 @@ mod tests {
         assert!(ok);
         assert!(matches!(a.budget, Some(Budget::Nanos(2_000))));
         assert_eq!(a.name.map(|n| n.value()).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn crate_is_read_as_a_key_and_rejected_when_malformed() {
+        let path = |args: &Args| quote::ToTokens::to_token_stream(&args.krate).to_string();
+        let (a, ok) = parse(Kind::Hot, quote!(8));
+        assert!(ok);
+        assert_eq!(path(&a), ":: knhk_runtime");
+        let (a, ok) = parse(Kind::Warm, quote!("2us", crate = crate::facade::knhk));
+        assert!(ok);
+        assert_eq!(path(&a), "crate :: facade :: knhk");
+        assert!(!parse(Kind::Hot, quote!(8, crate = "knhk_runtime")).1);
+        assert!(!parse(Kind::Hot, quote!(8, crate)).1);
+        assert!(!parse(Kind::Hot, quote!(8, crate = a, crate = b)).1);
     }
 
     #[test]

@@ -1,12 +1,44 @@
 //! Checks on the annotated item: what kind of item, `async`/`const`, and the
-//! allocation lint for hot paths.
+//! allocation lint for hot paths; and the arguments made whole for expansion.
 
-use super::parse::{Args, Kind};
+use super::parse::{Args, Budget, Kind, Measure};
 use crate::diag::Errors;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Item, ItemFn, Stmt};
+
+/// The arguments of a path that can be expanded: every one known, defaulted or given.
+pub(crate) struct Checked {
+    pub(crate) kind: Kind,
+    pub(crate) budget: Budget,
+    /// `None`: named after the function, or `{block}` in its module.
+    pub(crate) name: Option<syn::LitStr>,
+    pub(crate) allow_alloc: bool,
+    pub(crate) measure: Measure,
+    pub(crate) krate: syn::Path,
+}
+
+/// The arguments as expansion takes them; `None` when the budget is missing or was
+/// rejected, which parsing has reported.
+pub(crate) fn complete(args: Args) -> Option<Checked> {
+    let Args {
+        kind,
+        budget,
+        name,
+        allow_alloc,
+        measure,
+        krate,
+    } = args;
+    Some(Checked {
+        kind,
+        budget: budget?,
+        name,
+        allow_alloc,
+        measure,
+        krate,
+    })
+}
 
 /// Parses the item and checks that it is a function the attribute can measure.
 pub(crate) fn function(
