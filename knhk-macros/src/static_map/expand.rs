@@ -18,29 +18,33 @@
 //! values keep their tokens, so a value of the wrong type is reported on it.
 
 use super::hash::Table;
-use super::parse::{Item, Keyword, Kind};
-use super::validate::Checked;
+use super::parse::Keyword;
+use super::validate::{Contents, Declared, Shape, Valid};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// The item with its tables.
-pub(crate) fn item(kind: Kind, item: &Item, checked: &Checked<'_>, table: &Table) -> TokenStream {
-    let key_ty = checked.key_ty;
+pub(crate) fn item(krate: &syn::Path, item: &Valid<'_>, table: &Table) -> TokenStream {
+    let key_ty = item.declared.key_ty;
     let seed = Literal::u64_suffixed(table.seed);
     let displacements = table
         .displacements
         .iter()
         .map(|&d| Literal::u64_unsuffixed(d));
-    let keys = table.order.iter().map(|&i| &item.entries[i].key);
-    let (entry_ty, entries) = match kind {
-        Kind::Map => {
-            let value_ty = checked.value_ty;
-            let values = table.order.iter().map(|&i| &item.entries[i].value);
-            (quote!((#key_ty, #value_ty)), quote!(#((#keys, #values)),*))
+    let (entry_ty, entries) = match item.contents {
+        Contents::Map { value_ty, entries } => {
+            let entries = table.order.iter().map(|&i| {
+                let (key, value) = &entries[i];
+                quote!((#key, #value))
+            });
+            (quote!((#key_ty, #value_ty)), quote!(#(#entries),*))
         }
-        Kind::Set => (quote!((#key_ty, ())), quote!(#((#keys, ())),*)),
+        Contents::Set(keys) => {
+            let keys = table.order.iter().map(|&i| &keys[i]);
+            (quote!((#key_ty, ())), quote!(#((#keys, ())),*))
+        }
     };
-    let (ty, path) = types(kind, checked);
+    let (ty, path) = types(krate, &item.declared);
     let len = table.order.len();
     let buckets = table.displacements.len();
     let init = quote!({
@@ -48,38 +52,35 @@ pub(crate) fn item(kind: Kind, item: &Item, checked: &Checked<'_>, table: &Table
         static __KNHK_ENTRIES: [#entry_ty; #len] = [#entries];
         #path::__from_tables(#seed, &__KNHK_DISPLACEMENTS, &__KNHK_ENTRIES)
     });
-    declaration(item, &ty, init)
+    declaration(&item.declared, &ty, init)
 }
 
 /// The item with empty tables, emitted beside the errors so that code using it still
 /// type-checks and the user sees only what is wrong with the macro's input.
-pub(crate) fn stub(kind: Kind, item: &Item, checked: &Checked<'_>) -> TokenStream {
-    let (ty, path) = types(kind, checked);
+pub(crate) fn stub(krate: &syn::Path, declared: &Declared<'_>) -> TokenStream {
+    let (ty, path) = types(krate, declared);
     let init = quote!(#path::__from_tables(0, &[0], &[]));
-    declaration(item, &ty, init)
+    declaration(declared, &ty, init)
 }
 
 /// The declared type, and the same as an expression path (with `::<>`).
-fn types(kind: Kind, checked: &Checked<'_>) -> (TokenStream, TokenStream) {
-    let key_ty = checked.key_ty;
-    let (name, args) = match kind {
-        Kind::Map => {
-            let value_ty = checked.value_ty;
-            (quote!(StaticMap), quote!(<#key_ty, #value_ty>))
-        }
-        Kind::Set => (quote!(StaticSet), quote!(<#key_ty>)),
+fn types(krate: &syn::Path, declared: &Declared<'_>) -> (TokenStream, TokenStream) {
+    let key_ty = declared.key_ty;
+    let (name, args) = match declared.shape {
+        Shape::Map { value_ty } => (quote!(StaticMap), quote!(<#key_ty, #value_ty>)),
+        Shape::Set => (quote!(StaticSet), quote!(<#key_ty>)),
     };
     (
-        quote!(::knhk_runtime::__private::#name #args),
-        quote!(::knhk_runtime::__private::#name::#args),
+        quote!(#krate::__private::#name #args),
+        quote!(#krate::__private::#name::#args),
     )
 }
 
-fn declaration(item: &Item, ty: &TokenStream, init: TokenStream) -> TokenStream {
-    let Item {
+fn declaration(declared: &Declared<'_>, ty: &TokenStream, init: TokenStream) -> TokenStream {
+    let super::parse::Item {
         attrs, vis, name, ..
-    } = item;
-    let keyword = match &item.keyword {
+    } = declared.item;
+    let keyword = match &declared.item.keyword {
         Keyword::Static(token) => quote!(#token),
         Keyword::Const(token) => quote!(#token),
     };

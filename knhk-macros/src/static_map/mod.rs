@@ -1,9 +1,10 @@
 //! `static_map!`, `const_hash_map!` and `static_set!`: compile-time perfect-hash maps.
 //!
-//! parse: the items and their entries -> [`parse::Item`]s (malformed entries reported
-//! and skipped); validate: the declared type, each key against the key type, duplicate
-//! keys; hash: the table search (`hash::build`), with the same hash as the runtime;
-//! expand: the `static` with its tables, or a stub beside the errors.
+//! parse: a leading `crate = path;`, the items and their entries -> [`parse::Input`]
+//! (malformed entries reported and skipped); validate: the declared type, each key
+//! against the key type, duplicate keys -> every item [`validate::Valid`], or the
+//! declared types for stubs; hash: the table search (`hash::build`), with the same hash
+//! as the runtime; expand: the `static` with its tables, or a stub beside the errors.
 
 mod expand;
 mod hash;
@@ -14,52 +15,46 @@ use crate::diag::Errors;
 use parse::Kind;
 use proc_macro2::TokenStream;
 
-/// `static_map! { [pub] static NAME: StaticMap<K, V> = { key => value, .. }; .. }`
+/// `static_map! { [crate = path;] [pub] static NAME: StaticMap<K, V> = { key => value, .. }; .. }`
 pub(crate) fn map(input: TokenStream) -> TokenStream {
     run(Kind::Map, input)
 }
 
-/// `static_set! { [pub] static NAME: StaticSet<K> = { key, .. }; .. }`
+/// `static_set! { [crate = path;] [pub] static NAME: StaticSet<K> = { key, .. }; .. }`
 pub(crate) fn set(input: TokenStream) -> TokenStream {
     run(Kind::Set, input)
 }
 
 fn run(kind: Kind, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let items = parse::items(kind, input, &mut errors);
-    let checked: Vec<_> = items
-        .iter()
-        .map(|item| validate::item(kind, item, &mut errors))
-        .collect();
-    let mut out = TokenStream::new();
-    if errors.is_empty() {
-        for (item, checked) in items.iter().zip(&checked) {
-            let Some(checked) = checked else { continue };
-            let Some(keys) = &checked.keys else { continue };
-            match hash::build(keys) {
-                Some(table) => out.extend(expand::item(kind, item, checked, &table)),
-                None => {
-                    errors.at(
-                        item.name.span(),
+    let input = parse::input(kind, input, &mut errors);
+    let krate = &input.krate;
+    let stubs = match validate::items(kind, &input.items, &mut errors) {
+        validate::Outcome::Valid(items) => {
+            let mut out = TokenStream::new();
+            for item in &items {
+                match hash::build(&item.keys) {
+                    Some(table) => out.extend(expand::item(krate, item, &table)),
+                    None => errors.at(
+                        item.declared.item.name.span(),
                         format_args!(
                             "could not find a perfect hash for the keys of `{}`; this should not happen, please report it with the keys",
-                            item.name
+                            item.declared.item.name
                         ),
-                    );
-                    out.extend(expand::stub(kind, item, checked));
+                    ),
                 }
             }
+            if errors.is_empty() {
+                return out;
+            }
+            items.into_iter().map(|item| item.declared).collect()
         }
-        if errors.is_empty() {
-            return out;
-        }
-    }
+        validate::Outcome::Invalid(stubs) => stubs,
+    };
     // One error, not a cascade: every item still exists, with its declared type.
     let mut out = TokenStream::new();
-    for (item, checked) in items.iter().zip(&checked) {
-        if let Some(checked) = checked {
-            out.extend(expand::stub(kind, item, checked));
-        }
+    for declared in &stubs {
+        out.extend(expand::stub(krate, declared));
     }
     out.extend(errors.into_compile_errors());
     out

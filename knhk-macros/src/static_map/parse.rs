@@ -39,6 +39,13 @@ pub(crate) enum Keyword {
     Const(Token![const]),
 }
 
+/// The macro's input: `[crate = path;] item..`.
+pub(crate) struct Input {
+    /// Where the expansion finds knhk-runtime.
+    pub(crate) krate: syn::Path,
+    pub(crate) items: Vec<Item>,
+}
+
 /// One declared map or set.
 pub(crate) struct Item {
     pub(crate) attrs: Vec<Attribute>,
@@ -46,20 +53,50 @@ pub(crate) struct Item {
     pub(crate) keyword: Keyword,
     pub(crate) name: Ident,
     pub(crate) ty: Type,
-    pub(crate) entries: Vec<Entry>,
+    pub(crate) entries: Entries,
 }
 
-/// One entry as written; `value` is `None` in a set.
-pub(crate) struct Entry {
-    pub(crate) key: Expr,
-    pub(crate) value: Option<Expr>,
+/// The entries as written, in the shape of the type they were read for.
+pub(crate) enum Entries {
+    /// `key => value, ..`
+    Map(Vec<(Expr, Expr)>),
+    /// `key, ..`
+    Set(Vec<Expr>),
 }
 
-/// Reads every item; returns those whose header could be read, with the entries that
-/// could be read. Anything malformed is in `errors`.
-pub(crate) fn items(kind: Kind, input: TokenStream, errors: &mut Errors) -> Vec<Item> {
+impl Entries {
+    /// Every key, in entry order.
+    pub(crate) fn keys(&self) -> Vec<&Expr> {
+        match self {
+            Entries::Map(entries) => entries.iter().map(|(key, _)| key).collect(),
+            Entries::Set(keys) => keys.iter().collect(),
+        }
+    }
+}
+
+/// Reads a leading `crate = path;` and every item; keeps the items whose header could
+/// be read, with the entries that could be read. Anything malformed is in `errors`.
+pub(crate) fn input(kind: Kind, input: TokenStream, errors: &mut Errors) -> Input {
+    let mut krate = crate::krate::default_path();
     let parser = |input: ParseStream<'_>| {
         let mut items = Vec::new();
+        let mut given = false;
+        loop {
+            let at = input.span();
+            match crate::krate::leading::<Token![;]>(input, ";", "the items") {
+                Ok(Some(path)) if !given => {
+                    krate = path;
+                    given = true;
+                }
+                Ok(Some(_)) => errors.at(at, "`crate` is given twice; remove one"),
+                Ok(None) => break,
+                // Nothing after a malformed option can be read reliably.
+                Err(e) => {
+                    errors.push(e);
+                    return Ok(items);
+                }
+            }
+        }
         if input.is_empty() {
             errors.at(
                 Span::call_site(),
@@ -82,13 +119,14 @@ pub(crate) fn items(kind: Kind, input: TokenStream, errors: &mut Errors) -> Vec<
         }
         Ok(items)
     };
-    match parser.parse2(input) {
+    let items = match parser.parse2(input) {
         Ok(items) => items,
         Err(e) => {
             errors.push(e);
             Vec::new()
         }
-    }
+    };
+    Input { krate, items }
 }
 
 fn example_type(kind: Kind) -> &'static str {
@@ -177,7 +215,7 @@ fn written_kind(ty: &Type) -> Option<Kind> {
 }
 
 /// `key => value, ..`
-fn map_entries(input: ParseStream<'_>, errors: &mut Errors) -> Vec<Entry> {
+fn map_entries(input: ParseStream<'_>, errors: &mut Errors) -> Entries {
     let mut entries = Vec::new();
     while !input.is_empty() {
         if input.peek(Token![,]) {
@@ -257,17 +295,14 @@ fn map_entries(input: ParseStream<'_>, errors: &mut Errors) -> Vec<Entry> {
                 continue;
             }
         };
-        entries.push(Entry {
-            key,
-            value: Some(value),
-        });
+        entries.push((key, value));
         end_of_entry(input, errors);
     }
-    entries
+    Entries::Map(entries)
 }
 
 /// `key, ..`
-fn set_entries(input: ParseStream<'_>, errors: &mut Errors) -> Vec<Entry> {
+fn set_entries(input: ParseStream<'_>, errors: &mut Errors) -> Entries {
     let mut entries = Vec::new();
     while !input.is_empty() {
         if input.peek(Token![,]) {
@@ -295,10 +330,10 @@ fn set_entries(input: ParseStream<'_>, errors: &mut Errors) -> Vec<Entry> {
             skip_entry(input);
             continue;
         }
-        entries.push(Entry { key, value: None });
+        entries.push(key);
         end_of_entry(input, errors);
     }
-    entries
+    Entries::Set(entries)
 }
 
 /// After an entry: a comma, or the end. A missing comma is reported and the next entry
@@ -334,7 +369,7 @@ mod tests {
 
     fn parse(kind: Kind, tokens: TokenStream) -> (Vec<Item>, String) {
         let mut errors = Errors::default();
-        let items = items(kind, tokens, &mut errors);
+        let items = input(kind, tokens, &mut errors).items;
         (
             items,
             errors
@@ -356,9 +391,9 @@ mod tests {
         );
         assert_eq!(errors, "");
         assert_eq!(items.len(), 2);
-        assert_eq!(items[0].entries.len(), 2);
+        assert_eq!(items[0].entries.keys().len(), 2);
         assert_eq!(items[0].attrs.len(), 1);
-        assert!(items[1].entries.is_empty());
+        assert!(items[1].entries.keys().is_empty());
     }
 
     #[test]
@@ -371,7 +406,7 @@ mod tests {
                 };
             },
         );
-        assert_eq!(items[0].entries.len(), 3, "c, f and g");
+        assert_eq!(items[0].entries.keys().len(), 3, "c, f and g");
         for message in [
             "expected `=>` between the key and its value",
             "missing value after `\"b\" =>`",
@@ -390,8 +425,41 @@ mod tests {
             Kind::Set,
             quote!(static S: StaticSet<u8> = { 1, 2 => 3, 4 };),
         );
-        assert_eq!(items[0].entries.len(), 2);
+        assert_eq!(items[0].entries.keys().len(), 2);
         assert!(errors.contains("a set has keys only"), "{errors}");
+    }
+
+    #[test]
+    fn a_leading_crate_path_is_read_once() {
+        let path = |tokens: TokenStream| {
+            let mut errors = Errors::default();
+            let read = input(Kind::Set, tokens, &mut errors);
+            let path = quote::ToTokens::to_token_stream(&read.krate).to_string();
+            let errors = errors.into_compile_errors().to_string();
+            (path, read.items.len(), errors)
+        };
+        let (krate, items, errors) = path(quote!(
+            static S: StaticSet<u8> = { 1 };
+        ));
+        assert_eq!(
+            (krate.as_str(), items, errors.as_str()),
+            (":: knhk_runtime", 1, "")
+        );
+        let (krate, items, errors) =
+            path(quote!(crate = ::facade::knhk; static S: StaticSet<u8> = { 1 };));
+        assert_eq!(
+            (krate.as_str(), items, errors.as_str()),
+            (":: facade :: knhk", 1, "")
+        );
+        let (_, _, errors) = path(quote!(crate = a; crate = b; static S: StaticSet<u8> = {};));
+        assert!(errors.contains("given twice"), "{errors}");
+        let (_, items, errors) = path(quote!(crate = "knhk"; static S: StaticSet<u8> = {};));
+        assert!(errors.contains("without quotes") && items == 0, "{errors}");
+        let (_, _, errors) = path(quote!(crate = knhk, static S: StaticSet<u8> = {};));
+        assert!(
+            errors.contains("expected `;` after `crate = knhk`"),
+            "{errors}"
+        );
     }
 
     #[test]

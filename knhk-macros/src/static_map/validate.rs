@@ -1,8 +1,9 @@
 //! Checks across an [`Item`]: the declared type, each key against the key type, and
-//! duplicate keys. Produces the keys as the hash sees them.
+//! duplicate keys. Produces, when every item passes, each with its keys as the hash
+//! sees them; otherwise the declared types, for stubs.
 
 use super::hash::KeyBits;
-use super::parse::{Entry, Item, Kind};
+use super::parse::{Entries, Item, Kind};
 use crate::diag::{Errors, did_you_mean};
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -114,39 +115,111 @@ impl fmt::Display for KeyType {
     }
 }
 
-/// An item whose declared type has the right shape.
-pub(crate) struct Checked<'a> {
+/// The declared type of an item, as far as a stub needs it.
+pub(crate) struct Declared<'a> {
+    pub(crate) item: &'a Item,
     /// The key type as written.
     pub(crate) key_ty: &'a Type,
-    /// The value type as written; `None` for a set.
-    pub(crate) value_ty: Option<&'a Type>,
-    /// Every key as the hash sees it, in entry order; `None` when the key type or a key
-    /// was rejected.
-    pub(crate) keys: Option<Vec<KeyBits>>,
+    pub(crate) shape: Shape<'a>,
+}
+
+/// A map, with its value type as written, or a set.
+#[derive(Clone, Copy)]
+pub(crate) enum Shape<'a> {
+    Map { value_ty: &'a Type },
+    Set,
+}
+
+/// An item that passed every check, ready for the table search and expansion.
+pub(crate) struct Valid<'a> {
+    pub(crate) declared: Declared<'a>,
+    pub(crate) contents: Contents<'a>,
+    /// Every key as the hash sees it, in entry order.
+    pub(crate) keys: Vec<KeyBits>,
+}
+
+/// The entries of a valid item, in the shape its type declares.
+pub(crate) enum Contents<'a> {
+    Map {
+        value_ty: &'a Type,
+        entries: &'a [(Expr, Expr)],
+    },
+    Set(&'a [Expr]),
+}
+
+/// Every item valid, or the declared types of those a stub can stand for.
+pub(crate) enum Outcome<'a> {
+    Valid(Vec<Valid<'a>>),
+    Invalid(Vec<Declared<'a>>),
+}
+
+/// Checks every item, reporting into `errors`.
+pub(crate) fn items<'a>(kind: Kind, items: &'a [Item], errors: &mut Errors) -> Outcome<'a> {
+    let checked: Vec<_> = items.iter().map(|i| item(kind, i, errors)).collect();
+    let all_valid =
+        errors.is_empty() && checked.iter().all(|c| matches!(c, Some(Checked::Valid(_))));
+    let mut valid = Vec::new();
+    let mut stubs = Vec::new();
+    for checked in checked.into_iter().flatten() {
+        match checked {
+            Checked::Valid(item) if all_valid => valid.push(item),
+            Checked::Valid(item) => stubs.push(item.declared),
+            Checked::Declared(declared) => stubs.push(declared),
+        }
+    }
+    if all_valid {
+        Outcome::Valid(valid)
+    } else {
+        Outcome::Invalid(stubs)
+    }
+}
+
+/// One item after its checks.
+enum Checked<'a> {
+    Valid(Valid<'a>),
+    /// A key, the key type or the entries' shape was rejected (reported).
+    Declared(Declared<'a>),
 }
 
 /// Checks `item`: `None` when the declared type is unusable even for a stub.
-pub(crate) fn item<'a>(kind: Kind, item: &'a Item, errors: &mut Errors) -> Option<Checked<'a>> {
-    let Declared {
+fn item<'a>(kind: Kind, item: &'a Item, errors: &mut Errors) -> Option<Checked<'a>> {
+    let DeclaredType {
         key_ty,
         key_type,
-        value_ty,
+        shape,
     } = declared_type(kind, &item.ty, errors)?;
-    let keys = key_type.and_then(|key_type| keys(key_type, &item.entries, errors));
-    Some(Checked {
+    let declared = Declared {
+        item,
         key_ty,
-        value_ty,
-        keys,
+        shape,
+    };
+    let keys = key_type.and_then(|key_type| keys(key_type, &item.entries.keys(), errors));
+    // The entries were read in the shape of the type written, which is another only
+    // when the written type names the other macro's (reported, with no key type).
+    let contents = match (shape, &item.entries) {
+        (Shape::Map { value_ty }, Entries::Map(entries)) => {
+            Some(Contents::Map { value_ty, entries })
+        }
+        (Shape::Set, Entries::Set(keys)) => Some(Contents::Set(keys)),
+        _ => None,
+    };
+    Some(match (keys, contents) {
+        (Some(keys), Some(contents)) => Checked::Valid(Valid {
+            declared,
+            contents,
+            keys,
+        }),
+        _ => Checked::Declared(declared),
     })
 }
 
 /// The key of every entry, or `None` if any is rejected (all are checked).
-fn keys(key_type: KeyType, entries: &[Entry], errors: &mut Errors) -> Option<Vec<KeyBits>> {
+fn keys(key_type: KeyType, entries: &[&Expr], errors: &mut Errors) -> Option<Vec<KeyBits>> {
     let mut keys = Vec::with_capacity(entries.len());
     let mut first_seen: HashMap<KeyBits, usize> = HashMap::new();
     let mut failed = false;
     for (index, entry) in entries.iter().enumerate() {
-        let Some(bits) = key(key_type, &entry.key, errors) else {
+        let Some(bits) = key(key_type, entry, errors) else {
             failed = true;
             continue;
         };
@@ -162,14 +235,14 @@ fn keys(key_type: KeyType, entries: &[Entry], errors: &mut Errors) -> Option<Vec
 }
 
 /// The declared type's arguments.
-struct Declared<'a> {
+struct DeclaredType<'a> {
     key_ty: &'a Type,
     /// `None` when unsupported (reported).
     key_type: Option<KeyType>,
-    value_ty: Option<&'a Type>,
+    shape: Shape<'a>,
 }
 
-fn declared_type<'a>(kind: Kind, ty: &'a Type, errors: &mut Errors) -> Option<Declared<'a>> {
+fn declared_type<'a>(kind: Kind, ty: &'a Type, errors: &mut Errors) -> Option<DeclaredType<'a>> {
     let ty = ungroup(ty);
     let wanted = kind.type_name();
     let example = match kind {
@@ -220,9 +293,9 @@ fn declared_type<'a>(kind: Kind, ty: &'a Type, errors: &mut Errors) -> Option<De
             .collect(),
         _ => Vec::new(),
     };
-    let (key_ty, value_ty) = match (kind, args.as_slice()) {
-        (Kind::Map, [key, value]) => (*key, Some(*value)),
-        (Kind::Set, [key]) => (*key, None),
+    let (key_ty, shape) = match (kind, args.as_slice()) {
+        (Kind::Map, [key, value]) => (*key, Shape::Map { value_ty: value }),
+        (Kind::Set, [key]) => (*key, Shape::Set),
         _ => {
             if name == wanted {
                 let shape = match kind {
@@ -236,17 +309,17 @@ fn declared_type<'a>(kind: Kind, ty: &'a Type, errors: &mut Errors) -> Option<De
     };
     if name != wanted {
         // Reported above; the arguments are still good for the stub.
-        return Some(Declared {
+        return Some(DeclaredType {
             key_ty,
             key_type: None,
-            value_ty,
+            shape,
         });
     }
     let key_type = key_type(key_ty, errors);
-    Some(Declared {
+    Some(DeclaredType {
         key_ty,
         key_type,
-        value_ty,
+        shape,
     })
 }
 
@@ -495,16 +568,10 @@ fn mismatch(key_type: KeyType, lit: &Lit, expr: &Expr, errors: &mut Errors) {
 }
 
 /// The error on the second of two equal keys, naming the first.
-fn duplicate(entries: &[Entry], first: usize, second: usize, errors: &mut Errors) {
-    let written = |i: usize| {
-        entries[i]
-            .key
-            .to_token_stream()
-            .to_string()
-            .replace("- ", "-")
-    };
+fn duplicate(entries: &[&Expr], first: usize, second: usize, errors: &mut Errors) {
+    let written = |i: usize| entries[i].to_token_stream().to_string().replace("- ", "-");
     let (first_text, second_text) = (written(first), written(second));
-    let place = match line_of(entries[first].key.span()) {
+    let place = match line_of(entries[first].span()) {
         Some(line) => format!("entry {} (line {line})", first + 1),
         None => format!("entry {}", first + 1),
     };
@@ -514,7 +581,7 @@ fn duplicate(entries: &[Entry], first: usize, second: usize, errors: &mut Errors
         format!(", as `{first_text}`")
     };
     errors.spanned(
-        &entries[second].key,
+        entries[second],
         format_args!(
             "duplicate key `{second_text}`: {place} has it already{same}; remove one of the two"
         ),
@@ -534,11 +601,11 @@ mod tests {
 
     fn check(kind: Kind, tokens: proc_macro2::TokenStream) -> (Option<Vec<KeyBits>>, String) {
         let mut errors = Errors::default();
-        let items = parse::items(kind, tokens, &mut errors);
-        let keys = items
-            .first()
-            .and_then(|item| super::item(kind, item, &mut errors))
-            .and_then(|checked| checked.keys);
+        let input = parse::input(kind, tokens, &mut errors);
+        let keys = match super::items(kind, &input.items, &mut errors) {
+            Outcome::Valid(mut valid) => Some(valid.remove(0).keys),
+            Outcome::Invalid(_) => None,
+        };
         (
             keys,
             errors
