@@ -5,7 +5,7 @@
 //! serde's `#[serde(crate = "..")]` works, but with a path rather than a string, so it
 //! is spanned and checked like code). Without it the path is `::knhk_runtime`.
 
-use proc_macro2::Span;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use syn::parse::ParseStream;
 use syn::{Expr, PathArguments, Token};
 
@@ -77,6 +77,24 @@ pub(crate) fn leading<S: syn::parse::Parse + syn::token::Token>(
         )));
     }
     Ok(Some(path))
+}
+
+/// `tokens` with every span set to `span`, so that an error about the expression they
+/// start is reported where `span` points.
+pub(crate) fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), respanned(group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,8 +4,17 @@
 //! generate calls `::knhk_runtime::__private`, so this crate alone is not useful.
 //!
 //! Each macro lives in its own folder as three stages: `parse` (tokens to a model,
-//! with the simple checks), `validate` (checks across the model, errors accumulated)
-//! and `expand` (model to tokens, which cannot fail).
+//! with the simple checks), `validate` (checks across the model, errors accumulated,
+//! and the model made whole: no `Option` that expansion would have to fill in) and
+//! `expand` (model to tokens, which cannot fail).
+//!
+//! Every macro whose expansion names the runtime takes `crate = path`, read by
+//! `krate.rs`, and starts every path it emits with it (`::knhk_runtime` by default): in
+//! an attribute's arguments (`#[hot_path(8, crate = path)]`, `#[builder(crate = path)]`),
+//! first in a function-like macro, followed by its separator (`const_hash!(crate = path,
+//! fnv1a, "x")`, `block::hot_path! { crate = path, .. }`, `static_map! { crate = path;
+//! .. }`). A macro added later follows the same rule, with a pass test that reaches the
+//! runtime only under another name (`ui-tests/tests/ui/pass/*/crate_path_for_reexports.rs`).
 
 mod builder;
 mod const_hash;

@@ -78,11 +78,17 @@ pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, paths, report, res
 /// Measures a function against a tick budget of at most [`MAX_HOT_PATH_TICKS`].
 ///
 /// `#[hot_path(8)]` or `#[hot_path(budget = 8, name = "book.best_bid", allow_alloc,
-/// measure = "always" | "never")]`. Works on free functions and methods (generic or
-/// not, with `?` and early `return`), keeping the signature, attributes and docs.
-/// The body may not call obviously allocating or printing constructs (`vec!`,
+/// measure = "always" | "never", crate = path)]`. Works on free functions and methods
+/// (generic or not, with `?` and early `return`), keeping the signature, attributes and
+/// docs. The body may not call obviously allocating or printing constructs (`vec!`,
 /// `format!`, `println!`, `Box::new`, `.to_string()`, `.collect()`, ...) unless
-/// `allow_alloc` is given.
+/// `allow_alloc` is given. The budget is 1 to [`MAX_HOT_PATH_TICKS`], as for
+/// [`TickBudget`].
+///
+/// `crate = path` says where the generated code finds this crate, `::knhk_runtime`
+/// otherwise: a crate that re-exports the attribute passes the path it keeps this
+/// crate under, as in `#[hot_path(8, crate = ::my_facade::knhk)]`, so its users need
+/// no dependency on knhk-runtime of their own. Every macro here takes it.
 ///
 /// ```
 /// #[knhk_runtime::hot_path(8)]
@@ -98,8 +104,9 @@ pub use knhk_macros::hot_path;
 /// Measures a function against a budget in ticks or as a duration, with no cap.
 ///
 /// `#[warm_path(5000)]`, `#[warm_path("2us")]`, `#[warm_path(budget = "1.5ms", name =
-/// "orders.submit")]`. No allocation lint: warm paths are the request handlers around
-/// hot paths.
+/// "orders.submit", measure = "always" | "never", crate = path)]`. No allocation lint:
+/// warm paths are the request handlers around hot paths. `crate = path` is as for
+/// [`hot_path`](macro@hot_path).
 ///
 /// ```
 /// #[knhk_runtime::warm_path("20us")]
@@ -116,7 +123,9 @@ pub use knhk_macros::warm_path;
 ///
 /// Algorithms: `fnv1a` (= `fnv1a_64`), `fnv1a_32`, `fnv1a_128`, `xxh3` (= `xxh3_64`),
 /// `xxh3_128`. The input is any const `&str`, `&[u8]` or `&[u8; N]` expression. Usable in
-/// `const`, `static` and const-generic arguments.
+/// `const`, `static` and const-generic arguments. A crate that re-exports the macro
+/// names where it keeps this crate first, as for [`hot_path`](macro@hot_path), with a
+/// comma: `const_hash!(crate = ::my_facade::knhk, fnv1a, "x")`.
 ///
 /// ```
 /// use knhk_runtime::const_hash;
@@ -135,7 +144,8 @@ pub use knhk_macros::const_hash;
 
 /// A [`hash::HashProof`] that compiles only if the input hashes to the value given:
 /// `hash_proof!(algorithm, input, expected)` for the 64-bit algorithms (`fnv1a`,
-/// `fnv1a_32` widened to 64 bits, `xxh3`).
+/// `fnv1a_32` widened to 64 bits, `xxh3`). `crate = path,` may come first, as in
+/// [`const_hash!`]: `hash_proof!(crate = ::my_facade::knhk, fnv1a, "a", 0x..)`.
 ///
 /// ```
 /// let proof = knhk_runtime::hash_proof!(fnv1a, "a", 0xaf63dc4c8601ec8c);
@@ -155,6 +165,10 @@ pub use knhk_macros::hash_proof;
 /// time. Several items, `const` instead of `static`, attributes and docs are allowed. A
 /// duplicate key, a key of the wrong type or a malformed entry is a compile error on
 /// the offending token. See [`hash::StaticMap`] for the lookups.
+///
+/// A crate that re-exports the macro says where it keeps this crate, as for
+/// [`hot_path`](macro@hot_path), in a first line ending in `;`, as the items do:
+/// `static_map! { crate = ::my_facade::knhk; static NAME: StaticMap<K, V> = { .. }; }`.
 ///
 /// ```
 /// use knhk_runtime::hash::StaticMap;
@@ -186,7 +200,7 @@ pub use knhk_macros::hash_proof;
 #[doc(inline)]
 pub use knhk_macros::static_map;
 
-/// `static_map!` under its earlier name, `const_hash_map!`.
+/// `static_map!` under its earlier name, `const_hash_map!`, with the same input (`crate = path;` included).
 ///
 /// ```
 /// knhk_runtime::const_hash_map! { static M: StaticMap<&'static str, u8> = { "a" => 1 }; }
@@ -198,7 +212,8 @@ pub use knhk_macros::const_hash_map;
 
 /// Compile-time perfect-hash sets: `static_set! { [pub] static NAME: StaticSet<K> = { key, .. }; }`.
 ///
-/// The keys and the guarantees are those of [`static_map!`]; see [`hash::StaticSet`].
+/// The keys, the guarantees and the leading `crate = path;` are those of
+/// [`static_map!`]; see [`hash::StaticSet`].
 ///
 /// ```
 /// knhk_runtime::static_set! {
@@ -270,9 +285,10 @@ pub use knhk_macros::sealed;
 /// `default = expr`, `into` (the setter takes `impl Into<T>`). On the struct: `into`
 /// (for every field), `start_fn = name` (instead of `builder`), `finish_fn = name`
 /// (instead of `build`), `crate = path` (where a crate that re-exports this derive
-/// keeps knhk-runtime). Generic structs (lifetimes, types, consts, `where` clauses)
-/// and raw identifiers work; field docs become the setters' docs; the builder has the
-/// struct's visibility and is `#[must_use]`.
+/// keeps knhk-runtime, as for [`hot_path`](macro@hot_path)). Generic structs
+/// (lifetimes, types, consts, `where` clauses) and raw identifiers work; field docs
+/// become the setters' docs; the builder has the struct's visibility and is
+/// `#[must_use]`.
 ///
 /// The builder of `Server` is `ServerBuilder<..>`, with one type parameter per field
 /// holding its state, [`builder::Unset`] (no space) or [`builder::Set<T>`] (the value):
@@ -329,12 +345,17 @@ pub use knhk_macros::Builder;
 /// let y = block::hot_path! { budget = 8, name = "doc.increment", x + 1 };
 /// assert_eq!(y, 42);
 /// ```
+///
+/// The arguments are those of the attribute, `crate = path` included, each followed by
+/// a comma: `block::hot_path! { crate = ::my_facade::knhk, budget = 8, x + 1 }`.
 #[cfg(feature = "macros")]
 pub mod block {
-    /// `block::hot_path! { budget = 8, name = "..", <statements> }`: `#[hot_path]` for a block.
+    /// `block::hot_path! { budget = 8, name = "..", [crate = path,] <statements> }`:
+    /// `#[hot_path]` for a block.
     #[doc(inline)]
     pub use knhk_macros::hot_path_block as hot_path;
-    /// `block::warm_path! { budget = "2us", name = "..", <statements> }`: `#[warm_path]` for a block.
+    /// `block::warm_path! { budget = "2us", name = "..", [crate = path,] <statements> }`:
+    /// `#[warm_path]` for a block.
     #[doc(inline)]
     pub use knhk_macros::warm_path_block as warm_path;
 }

@@ -368,7 +368,7 @@ fn required_or_slot(
         ),
         // Spanned on the field, so that a type without `Default` is reported there.
         FieldKind::Default(None) => (quote!(#state: #rt::Slot<#ty>), {
-            let rt = respanned(rt.to_token_stream(), span);
+            let rt = crate::krate::respanned(rt.to_token_stream(), span);
             quote_spanned!(span=> #rt::Slot::value_or_default(self.#index))
         }),
         FieldKind::Default(Some(expr)) => {
@@ -379,24 +379,6 @@ fn required_or_slot(
             )
         }
     }
-}
-
-/// `tokens` with every span set to `span`, so that an error about the expression they
-/// start is reported where `span` points.
-fn respanned(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut token| {
-            if let TokenTree::Group(group) = &token {
-                let mut inner = Group::new(group.delimiter(), respanned(group.stream(), span));
-                inner.set_span(span);
-                token = TokenTree::Group(inner);
-            } else {
-                token.set_span(span);
-            }
-            token
-        })
-        .collect()
 }
 
 /// What `Self` becomes in code moved from the struct into the builder's impl.

@@ -2,7 +2,7 @@
 
 use super::parse::{Call, Proof};
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 /// The runtime's `const fn` for the algorithm, applied to the input's bytes.
@@ -14,8 +14,10 @@ pub(crate) fn const_hash(call: &Call) -> TokenStream {
         .map(|s| syn::Ident::new(s, call.algorithm_ident.span()));
     let input = &call.input;
     let krate = &call.krate;
-    // The input's span on `Bytes::new`, so a wrong type is reported on the input.
-    let bytes = quote_spanned!(input.span()=> #krate::__private::Bytes::new(#input).get());
+    // The input's span on `Bytes::new`, the path to it included, so a wrong type is
+    // reported on the input alone.
+    let spanned_krate = crate::krate::respanned(krate.to_token_stream(), input.span());
+    let bytes = quote_spanned!(input.span()=> #spanned_krate::__private::Bytes::new(#input).get());
     quote!(#krate::hash:: #(#segments)::* (#bytes))
 }
 

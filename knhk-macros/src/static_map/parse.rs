@@ -90,10 +90,11 @@ pub(crate) fn input(kind: Kind, input: TokenStream, errors: &mut Errors) -> Inpu
                 }
                 Ok(Some(_)) => errors.at(at, "`crate` is given twice; remove one"),
                 Ok(None) => break,
-                // Nothing after a malformed option can be read reliably.
+                // Reported, and the items after it still declared, so that code using
+                // them reports nothing more.
                 Err(e) => {
                     errors.push(e);
-                    return Ok(items);
+                    skip_option(input);
                 }
             }
         }
@@ -347,6 +348,21 @@ fn end_of_entry(input: ParseStream<'_>, errors: &mut Errors) {
     }
 }
 
+/// Skips to just after the next `;` or `,` (or to the end) after a malformed
+/// `crate = path`, where the items start.
+fn skip_option(input: ParseStream<'_>) {
+    let _ = input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            rest = next;
+            if matches!(&tt, TokenTree::Punct(p) if matches!(p.as_char(), ';' | ',')) {
+                break;
+            }
+        }
+        Ok(((), rest))
+    });
+}
+
 /// Skips to just after the next `,` (or to the end) after a malformed entry. Commas
 /// inside brackets are inside one token tree, so only top-level commas count.
 fn skip_entry(input: ParseStream<'_>) {
@@ -454,12 +470,10 @@ mod tests {
         let (_, _, errors) = path(quote!(crate = a; crate = b; static S: StaticSet<u8> = {};));
         assert!(errors.contains("given twice"), "{errors}");
         let (_, items, errors) = path(quote!(crate = "knhk"; static S: StaticSet<u8> = {};));
-        assert!(errors.contains("without quotes") && items == 0, "{errors}");
-        let (_, _, errors) = path(quote!(crate = knhk, static S: StaticSet<u8> = {};));
-        assert!(
-            errors.contains("expected `;` after `crate = knhk`"),
-            "{errors}"
-        );
+        // Reported, and the item still read, for its stub.
+        assert!(errors.contains("without quotes") && items == 1, "{errors}");
+        let (_, items, errors) = path(quote!(crate = knhk, static S: StaticSet<u8> = {};));
+        assert!(errors.contains("expected `;` after `crate = knhk`") && items == 1);
     }
 
     #[test]

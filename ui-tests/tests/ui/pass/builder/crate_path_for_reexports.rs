@@ -1,9 +1,15 @@
 //! `#[builder(crate = path)]`: generated code reaches knhk-runtime through the path
-//! given, as a crate that re-exports the derive needs.
+//! given, as a crate that re-exports the derive needs. The runtime is here only as
+//! `renamed_knhk`, and `knhk_runtime` names `core`, so an expansion that still said
+//! `::knhk_runtime::builder` would not compile.
+
+// `renamed_knhk` is the runtime, and `knhk_runtime` is `core`.
+pub extern crate knhk_runtime as renamed_knhk;
+extern crate core as knhk_runtime;
 
 mod facade {
-    pub use knhk_runtime as knhk;
-    pub use knhk_runtime::Builder;
+    pub use renamed_knhk as knhk;
+    pub use renamed_knhk::Builder;
 }
 
 mod user {
