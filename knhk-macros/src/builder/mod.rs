@@ -4,7 +4,8 @@
 //! parse: the derive input and its `#[builder(..)]` options -> [`parse::Input`]
 //! (simple checks as each option is read);
 //! validate: the builder's method names must not clash;
-//! expand: the builder, its setters, `build()` and the per-field marker traits.
+//! expand: the builder, its setters, `build()` and the per-field marker traits, one
+//! module per generated item.
 
 mod expand;
 mod parse;
@@ -20,13 +21,13 @@ pub(crate) fn derive(item: TokenStream) -> TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let model = parse::input(&input, &mut errors);
-    let expandable = model
+    let methods = model
         .as_ref()
-        .is_some_and(|model| validate::method_names(model, &mut errors));
+        .and_then(|model| validate::methods(model, &mut errors));
     // A bad option was reported and left out of the model: the builder is still
     // generated, so that code using it reports nothing more than that option.
-    let mut out = match &model {
-        Some(model) if expandable => expand::builder(model),
+    let mut out = match (&model, &methods) {
+        (Some(model), Some(methods)) => expand::builder(model, methods),
         _ => TokenStream::new(),
     };
     out.extend(errors.into_compile_errors());

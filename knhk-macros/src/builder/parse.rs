@@ -50,8 +50,10 @@ pub(crate) enum FieldKind<'a> {
     Required,
     /// An `Option<T>`: `None`. Holds the `T`.
     Optional(&'a Type),
-    /// `#[builder(default)]` (`None`) or `#[builder(default = expr)]`.
-    Default(Option<Expr>),
+    /// `#[builder(default)]`: `Default::default()`.
+    Default,
+    /// `#[builder(default = expr)]`.
+    DefaultExpr(Expr),
 }
 
 /// Reads the input; `None` when it is not a struct with named fields (reported).
@@ -239,7 +241,7 @@ fn read_field<'a>(field: &'a syn::Field, ident: &'a Ident, errors: &mut Errors) 
                         ),
                     );
                 } else if let Some(value) = value {
-                    model.kind = FieldKind::Default(value);
+                    model.kind = value.map_or(FieldKind::Default, FieldKind::DefaultExpr);
                 }
             }
             START_FN | FINISH_FN | CRATE => errors.at(

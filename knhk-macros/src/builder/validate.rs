@@ -2,30 +2,34 @@
 
 use super::parse::{FieldKind, Input};
 use crate::diag::Errors;
+use proc_macro2::Span;
 use syn::Ident;
 
-/// The setters of a field: `x`, and `maybe_x` for an `Option` field.
-pub(crate) fn setter_names(field: &super::parse::Field<'_>) -> (Ident, Option<Ident>) {
-    let plain = field.ident.clone();
-    let maybe = matches!(field.kind, FieldKind::Optional(_)).then(|| {
-        let bare = syn::ext::IdentExt::unraw(field.ident);
-        Ident::new(&format!("maybe_{bare}"), field.ident.span())
-    });
-    (plain, maybe)
+/// The methods that start and finish the builder, once their names are checked.
+pub(crate) struct Methods {
+    /// `builder`, or `start_fn = name`.
+    pub(crate) start: Ident,
+    /// `build`, or `finish_fn = name`.
+    pub(crate) finish: Ident,
 }
 
-/// The name of the method that finishes the builder.
-pub(crate) fn finish_fn(input: &Input<'_>) -> Ident {
-    input
+/// The second setter of an `Option` field `x`: `maybe_x`, which takes the `Option`.
+pub(crate) fn maybe_setter(field: &Ident) -> Ident {
+    let bare = syn::ext::IdentExt::unraw(field);
+    Ident::new(&format!("maybe_{bare}"), field.span())
+}
+
+/// The builder's start and finish methods; `None` when a setter's name clashes with
+/// another setter or with the finishing method (reported: the builder would not compile).
+pub(crate) fn methods(input: &Input<'_>, errors: &mut Errors) -> Option<Methods> {
+    let start = input
+        .start_fn
+        .clone()
+        .unwrap_or_else(|| Ident::new("builder", Span::call_site()));
+    let finish = input
         .finish_fn
         .clone()
-        .unwrap_or_else(|| Ident::new("build", proc_macro2::Span::call_site()))
-}
-
-/// Reports setters whose names clash with another setter or with the finishing
-/// method; returns false if any do (the builder would not compile).
-pub(crate) fn method_names(input: &Input<'_>, errors: &mut Errors) -> bool {
-    let finish = finish_fn(input);
+        .unwrap_or_else(|| Ident::new("build", Span::call_site()));
     let finish_name = syn::ext::IdentExt::unraw(&finish).to_string();
     let mut ok = true;
     let fields: Vec<String> = input
@@ -48,8 +52,8 @@ pub(crate) fn method_names(input: &Input<'_>, errors: &mut Errors) -> bool {
             );
             ok = false;
         }
-        if let (_, Some(maybe)) = setter_names(field) {
-            let maybe_name = maybe.to_string();
+        if let FieldKind::Optional(_) = field.kind {
+            let maybe_name = maybe_setter(field.ident).to_string();
             if fields.contains(&maybe_name) || maybe_name == finish_name {
                 let other = if maybe_name == finish_name {
                     "the method that finishes the builder"
@@ -66,5 +70,5 @@ pub(crate) fn method_names(input: &Input<'_>, errors: &mut Errors) -> bool {
             }
         }
     }
-    ok
+    ok.then_some(Methods { start, finish })
 }
