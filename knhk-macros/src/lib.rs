@@ -104,8 +104,5 @@ pub fn derive_builder(input: TokenStream) -> TokenStream {
 #[doc(hidden)]
 #[proc_macro]
 pub fn __hot_path_budget_items(input: TokenStream) -> TokenStream {
-    diag::catch_bugs(proc_macro2::TokenStream::new(), || {
-        hot_path::runtime_items(input.into())
-    })
-    .into()
+    diag::catch_bugs(|| hot_path::runtime_items(input.into()))
 }

@@ -368,6 +368,7 @@ pub const MEASURE_FEATURE: bool = cfg!(feature = "measure");
 #[doc(hidden)]
 pub mod __private {
     pub use crate::hash::{StaticMap, StaticSet};
+    pub use crate::hot_path::budget::__OVER_MAX_HOT_PATH_TICKS;
     pub use crate::hot_path::site::{Probe, Registration, Site, SiteMeta};
     pub use crate::hot_path::{Budget, PathKind};
     pub use inventory;

@@ -66,7 +66,7 @@ macro_rules! assert_tick_budget {
         const _: () = ::core::assert!(
             ($budget) as u64 <= $crate::MAX_HOT_PATH_TICKS,
             "{}",
-            $crate::hot_path::budget::__OVER_MAX_HOT_PATH_TICKS,
+            $crate::__private::__OVER_MAX_HOT_PATH_TICKS,
         );
     };
 }
