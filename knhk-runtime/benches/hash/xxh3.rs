@@ -5,14 +5,18 @@
 //! - `xxh3/knhk_rt/N` vs `xxh3/xxhash_rust/N`: XXH3-64, N from 16 B to 64 KiB;
 //! - `xxh3/knhk_rt_128/4096` vs `xxh3/xxhash_rust_128/4096`: XXH3-128;
 //! - `xxh3/knhk_const/4096`: the `const fn` called at runtime, for information;
-//! - `xxh3/knhk_<backend>/4096`: each backend the CPU runs, called explicitly, so the
-//!   SSE2 backend can be compared with the peer's SSE2 path like for like.
+//! - `xxh3/knhk_<backend>/N`: each backend the CPU runs, called explicitly, at 1 KiB,
+//!   4 KiB and 64 KiB, so that the SSE2 backend can be compared with the peer's SSE2
+//!   path like for like, and the backends with one another.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use knhk_runtime::hash::{rt, xxh3};
 use std::hint::black_box;
 
 const SIZES: [usize; 6] = [16, 128, 240, 1024, 4096, 64 * 1024];
+
+/// The sizes at which each backend is benched on its own: all in the stripe loop.
+const BACKEND_SIZES: [usize; 3] = [1024, 4096, 64 * 1024];
 
 fn data(len: usize) -> Vec<u8> {
     (0..len)
@@ -46,11 +50,15 @@ pub(crate) fn benches(c: &mut Criterion) {
     group.bench_with_input(BenchmarkId::new("knhk_const", 4096), &input[..], |b, i| {
         b.iter(|| xxh3::xxh3_64(black_box(i)))
     });
-    for backend in rt::Backend::ALL.iter().filter_map(|b| b.supported()) {
-        let name = format!("knhk_{}", backend.backend().name());
-        group.bench_with_input(BenchmarkId::new(name, 4096), &input[..], |b, i| {
-            b.iter(|| backend.xxh3_64(black_box(i)))
-        });
+    for len in BACKEND_SIZES {
+        let input = data(len);
+        group.throughput(Throughput::Bytes(len as u64));
+        for backend in rt::Backend::ALL.iter().filter_map(|b| b.supported()) {
+            let name = format!("knhk_{}", backend.backend().name());
+            group.bench_with_input(BenchmarkId::new(name, len), &input[..], |b, i| {
+                b.iter(|| backend.xxh3_64(black_box(i)))
+            });
+        }
     }
     group.finish();
 }
