@@ -54,6 +54,7 @@
 
 pub mod alloc;
 pub mod builder;
+pub mod cpu;
 pub mod hash;
 mod hot_path;
 #[cfg(feature = "lockchain")]

@@ -33,7 +33,6 @@ use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::fmt;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 /// A number of counter ticks (see the [module docs](self) for what one tick is).
@@ -99,14 +98,10 @@ impl fmt::Display for ClockSource {
     }
 }
 
-const SOURCE_UNKNOWN: u8 = 0;
-const SOURCE_COUNTER: u8 = 1;
-const SOURCE_INSTANT: u8 = 2;
-static SOURCE: AtomicU8 = AtomicU8::new(SOURCE_UNKNOWN);
-
-/// The source the reads use on this machine (decided once, from CPUID on x86_64).
+/// The source the reads use on this machine (decided once, from CPUID on x86_64, by
+/// [`cpu`](crate::cpu)).
 pub fn source() -> ClockSource {
-    if counter_usable() {
+    if arch::counter_usable() {
         if cfg!(target_arch = "x86_64") {
             ClockSource::Tsc
         } else {
@@ -115,29 +110,6 @@ pub fn source() -> ClockSource {
     } else {
         ClockSource::Instant
     }
-}
-
-#[inline(always)]
-fn counter_usable() -> bool {
-    match SOURCE.load(Ordering::Relaxed) {
-        SOURCE_COUNTER => true,
-        SOURCE_INSTANT => false,
-        _ => detect_source(),
-    }
-}
-
-#[cold]
-fn detect_source() -> bool {
-    let usable = arch::counter_usable();
-    SOURCE.store(
-        if usable {
-            SOURCE_COUNTER
-        } else {
-            SOURCE_INSTANT
-        },
-        Ordering::Relaxed,
-    );
-    usable
 }
 
 /// Reads the counter, fenced on both sides: no earlier instruction is still running
@@ -191,7 +163,7 @@ fn read_with(counter: impl FnOnce() -> u64) -> u64 {
     if let Some(t) = test_counter::read() {
         return t;
     }
-    if counter_usable() {
+    if arch::counter_usable() {
         counter()
     } else {
         instant_nanos()
@@ -269,14 +241,15 @@ pub mod test_counter {
 
 #[cfg(target_arch = "x86_64")]
 mod arch {
+    use crate::cpu::{self, Feature};
     use core::arch::asm;
-    use core::arch::x86_64::__cpuid;
 
-    /// An invariant TSC (CPUID 0x8000_0007, EDX bit 8) ticks at a constant rate in every
-    /// power state and on every core; without it the TSC is not a clock.
+    /// An invariant TSC ticks at a constant rate in every power state and on every
+    /// core; without it the TSC is not a clock. One relaxed load once `cpu` has
+    /// detected, so the fenced reads can ask on every call.
+    #[inline(always)]
     pub(super) fn counter_usable() -> bool {
-        let max_extended = __cpuid(0x8000_0000).eax;
-        max_extended >= 0x8000_0007 && (__cpuid(0x8000_0007).edx & (1 << 8)) != 0
+        cpu::has(Feature::InvariantTsc)
     }
 
     // Why these sequences. RDTSC is not a serializing instruction: on its own it may read
@@ -333,6 +306,7 @@ mod arch {
 #[cfg(target_arch = "aarch64")]
 mod arch {
     /// The generic timer's virtual count is architecturally constant-rate.
+    #[inline(always)]
     pub(super) fn counter_usable() -> bool {
         true
     }
@@ -376,6 +350,7 @@ mod arch {
 
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
 mod arch {
+    #[inline(always)]
     pub(super) fn counter_usable() -> bool {
         false
     }

@@ -10,7 +10,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput};
 use knhk_runtime::hash::fnv1a_64;
 use knhk_runtime::simd::{
-    Backend, fnv1a_64_batch, fnv1a_64_batch_with, hash_batch_8, hash_batch_8_with,
+    self, fnv1a_64_batch, fnv1a_64_batch_with, hash_batch_8, hash_batch_8_with,
 };
 use std::hint::black_box;
 
@@ -56,7 +56,7 @@ pub(crate) fn benches(c: &mut Criterion) {
                 black_box(&mut out);
             })
         });
-        for backend in Backend::available() {
+        for backend in simd::available() {
             group.bench_function(BenchmarkId::new(backend.name(), n), |b| {
                 b.iter(|| fnv1a_64_batch_with(backend, black_box(&slices), black_box(&mut out)))
             });
@@ -71,7 +71,7 @@ pub(crate) fn benches(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("hash_batch_8", "scalar_loop"), |b| {
         b.iter(|| black_box(&keys).map(|key| fnv1a_64(&key)))
     });
-    for backend in Backend::available() {
+    for backend in simd::available() {
         group.bench_function(BenchmarkId::new("hash_batch_8", backend.name()), |b| {
             b.iter(|| hash_batch_8_with(backend, black_box(&keys)))
         });

@@ -2,15 +2,17 @@
 //! `cfg(target_feature)`: built as cargo builds benches here (no `-C target-cpu`), that
 //! is its SSE2 path on x86_64. knhk's runtime picks its backend when it runs.
 //!
-//! - `xxh3/knhk_rt/N` vs `xxh3/xxhash_rust/N`: XXH3-64, N from 16 B to 64 KiB;
-//! - `xxh3/knhk_rt_128/4096` vs `xxh3/xxhash_rust_128/4096`: XXH3-128;
+//! - `xxh3/knhk_dispatched/N` vs `xxh3/xxhash_rust/N`: XXH3-64 (`hash::xxh3_dispatch`),
+//!   N from 16 B to 64 KiB;
+//! - `xxh3/knhk_dispatched_128/4096` vs `xxh3/xxhash_rust_128/4096`: XXH3-128;
 //! - `xxh3/knhk_const/4096`: the `const fn` called at runtime, for information;
 //! - `xxh3/knhk_<backend>/N`: each backend the CPU runs, called explicitly, at 1 KiB,
 //!   4 KiB and 64 KiB, so that the SSE2 backend can be compared with the peer's SSE2
 //!   path like for like, and the backends with one another.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use knhk_runtime::hash::{rt, xxh3};
+use knhk_runtime::hash::xxh3;
+use knhk_runtime::hash::xxh3_dispatch::{self, Kernel};
 use std::hint::black_box;
 
 const SIZES: [usize; 6] = [16, 128, 240, 1024, 4096, 64 * 1024];
@@ -29,9 +31,11 @@ pub(crate) fn benches(c: &mut Criterion) {
     for len in SIZES {
         let input = data(len);
         group.throughput(Throughput::Bytes(len as u64));
-        group.bench_with_input(BenchmarkId::new("knhk_rt", len), &input[..], |b, i| {
-            b.iter(|| rt::xxh3_64(black_box(i)))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("knhk_dispatched", len),
+            &input[..],
+            |b, i| b.iter(|| xxh3_dispatch::xxh3_64(black_box(i))),
+        );
         group.bench_with_input(BenchmarkId::new("xxhash_rust", len), &input[..], |b, i| {
             b.iter(|| xxhash_rust::xxh3::xxh3_64(black_box(i)))
         });
@@ -39,9 +43,11 @@ pub(crate) fn benches(c: &mut Criterion) {
 
     let input = data(4096);
     group.throughput(Throughput::Bytes(4096));
-    group.bench_with_input(BenchmarkId::new("knhk_rt_128", 4096), &input[..], |b, i| {
-        b.iter(|| rt::xxh3_128(black_box(i)))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("knhk_dispatched_128", 4096),
+        &input[..],
+        |b, i| b.iter(|| xxh3_dispatch::xxh3_128(black_box(i))),
+    );
     group.bench_with_input(
         BenchmarkId::new("xxhash_rust_128", 4096),
         &input[..],
@@ -53,10 +59,10 @@ pub(crate) fn benches(c: &mut Criterion) {
     for len in BACKEND_SIZES {
         let input = data(len);
         group.throughput(Throughput::Bytes(len as u64));
-        for backend in rt::Backend::ALL.iter().filter_map(|b| b.supported()) {
-            let name = format!("knhk_{}", backend.backend().name());
+        for kernel in Kernel::available() {
+            let name = format!("knhk_{}", kernel.backend().name());
             group.bench_with_input(BenchmarkId::new(name, len), &input[..], |b, i| {
-                b.iter(|| backend.xxh3_64(black_box(i)))
+                b.iter(|| kernel.xxh3_64(black_box(i)))
             });
         }
     }

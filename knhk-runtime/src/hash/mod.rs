@@ -3,7 +3,8 @@
 //! - [`fnv1a_32`], [`fnv1a_64`], [`fnv1a_128`]: FNV-1a with the standard offset bases
 //!   and primes of each width, as `const fn`;
 //! - [`xxh3`]: XXH3-64 and XXH3-128 as `const fn`, bit-identical to the reference;
-//!   [`rt`]: the same functions for runtime use, with SIMD where it helps;
+//!   [`xxh3_dispatch`]: the same functions for run time, dispatched on the CPU to the
+//!   vector instructions it has;
 //! - [`ConstHash`]: pluggable const hashing over [`ConstHashParams`];
 //! - [`HashProof`] and `hash_proof!`: a hash value checked by the compiler;
 //! - [`StaticMap`], [`StaticSet`]: compile-time perfect-hash maps built by `static_map!`.
@@ -12,8 +13,8 @@ mod fnv;
 mod map;
 mod params;
 mod proof;
-pub mod rt;
 pub mod xxh3;
+pub mod xxh3_dispatch;
 
 pub use fnv::{
     FNV1A_32_OFFSET, FNV1A_32_PRIME, FNV1A_64_OFFSET, FNV1A_64_PRIME, FNV1A_128_OFFSET,

@@ -6,14 +6,14 @@
 //! const EMPTY: u64 = xxh3_64(b"");
 //! assert_eq!(EMPTY, 0x2D06_8005_38D3_94C2);
 //! const NAME: u128 = xxh3_128(b"checkout.latency");
-//! assert_eq!(NAME, knhk_runtime::hash::rt::xxh3_128(b"checkout.latency"));
+//! assert_eq!(NAME, knhk_runtime::hash::xxh3_dispatch::xxh3_128(b"checkout.latency"));
 //! ```
 //!
 //! Every length class of the algorithm is here: 0, 1–3, 4–8, 9–16, 17–128, 129–240,
 //! and above 240 bytes the stripe and block loop over a secret derived from the seed.
-//! The same functions run at runtime, but [`rt`](super::rt) is the fast way to hash
-//! there: this module reads input a byte at a time, which is what const evaluation is
-//! cheap at and what compiled code is slow at.
+//! The same functions run at runtime, but [`xxh3_dispatch`](super::xxh3_dispatch) is the
+//! fast way to hash there: this module reads input a byte at a time, which is what const
+//! evaluation is cheap at and what compiled code is slow at.
 //!
 //! # How much input const evaluation takes
 //!

@@ -12,12 +12,15 @@
 //! | [`Neon`](Backend::Neon) | 2 lanes per register, 2 registers; 32-bit widening multiplies | aarch64 NEON |
 //! | [`Scalar`](Backend::Scalar) | one input after another | any CPU |
 //!
-//! The functions without a backend in their name use [`active_backend()`], chosen on
-//! first use and cached: the first AVX-512 backend the CPU has, else
+//! The backends are [`cpu::Backend`](crate::cpu::Backend)s; this module implements the
+//! [`BACKENDS`] above. The functions without a backend in their name use
+//! [`active_backend()`], chosen from the features [`cpu`](crate::cpu) detects once per
+//! process: the first AVX-512 backend the CPU has, else
 //! [`Interleaved`](Backend::Interleaved). NEON is never chosen by itself: it has not
 //! been measured against the interleaved chains (aarch64 cores multiply 64-bit integers
 //! fast). The `_with` functions run the backend given, or return
-//! [`BatchError::Unavailable`].
+//! [`BatchError::Unavailable`] (the CPU cannot run it) or [`BatchError::Unimplemented`]
+//! (this module has no code for it, e.g. [`Backend::Avx2`]).
 //!
 //! ```
 //! use knhk_runtime::hash::fnv1a_64;
@@ -30,8 +33,7 @@
 //! # Ok::<(), knhk_runtime::simd::BatchError>(())
 //! ```
 
-use core::fmt;
-use core::sync::atomic::{AtomicU8, Ordering};
+use crate::cpu::{self, Backend, Supported};
 
 mod portable;
 
@@ -43,81 +45,44 @@ mod x86;
 #[cfg(target_arch = "aarch64")]
 mod neon;
 
-/// A way to run the batch functions; see the [module documentation](self).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// AVX-512 with IFMA 52-bit multiply-adds (x86_64: `avx512f`, `avx512bw`, `avx512ifma`).
-    Avx512Ifma,
-    /// AVX-512 with the 64-bit lane multiply `vpmullq` (x86_64: `avx512f`, `avx512bw`, `avx512dq`).
-    Avx512,
-    /// Several scalar FNV chains advanced together, in plain Rust; available everywhere.
-    Interleaved,
-    /// NEON (aarch64); never chosen by dispatch, only when asked for.
-    Neon,
-    /// One input after another with [`fnv1a_64`](crate::hash::fnv1a_64); available everywhere.
-    Scalar,
-}
+/// The backends this module implements on this target, best first, in the order of
+/// [`Backend::ALL`]; the `_with` functions run any of them the CPU supports.
+///
+/// ```
+/// use knhk_runtime::{cpu::Backend, simd};
+/// assert!(simd::BACKENDS.contains(&Backend::Interleaved));
+/// assert!(!simd::BACKENDS.contains(&Backend::Avx2), "no AVX2 batch backend");
+/// ```
+pub const BACKENDS: &[Backend] = &[
+    #[cfg(target_arch = "x86_64")]
+    Backend::Avx512Ifma,
+    #[cfg(target_arch = "x86_64")]
+    Backend::Avx512,
+    #[cfg(target_arch = "aarch64")]
+    Backend::Neon,
+    Backend::Interleaved,
+    Backend::Scalar,
+];
 
-impl Backend {
-    /// Every backend, fastest first where several are available.
-    pub const ALL: [Backend; 5] = [
-        Backend::Avx512Ifma,
-        Backend::Avx512,
-        Backend::Interleaved,
-        Backend::Neon,
-        Backend::Scalar,
-    ];
+/// What dispatch chooses from, best first: [`BACKENDS`] without NEON (not measured
+/// against the interleaved chains) and without [`Backend::Scalar`] (slower than the
+/// interleaved chains).
+const DISPATCH: &[Backend] = &[
+    #[cfg(target_arch = "x86_64")]
+    Backend::Avx512Ifma,
+    #[cfg(target_arch = "x86_64")]
+    Backend::Avx512,
+    Backend::Interleaved,
+];
 
-    /// The backend's name, as [`Display`](fmt::Display) writes it.
-    ///
-    /// ```
-    /// assert_eq!(knhk_runtime::simd::Backend::Avx512Ifma.name(), "avx512-ifma");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self {
-            Backend::Avx512Ifma => "avx512-ifma",
-            Backend::Avx512 => "avx512",
-            Backend::Interleaved => "interleaved",
-            Backend::Neon => "neon",
-            Backend::Scalar => "scalar",
-        }
-    }
-
-    /// What the backend needs of the CPU, in words.
-    pub const fn requirement(self) -> &'static str {
-        match self {
-            Backend::Avx512Ifma => "an x86_64 CPU with avx512f, avx512bw and avx512ifma",
-            Backend::Avx512 => "an x86_64 CPU with avx512f, avx512bw and avx512dq",
-            Backend::Interleaved | Backend::Scalar => "nothing",
-            Backend::Neon => "an aarch64 CPU with neon",
-        }
-    }
-
-    /// Whether this CPU can run the backend (detected once, then cached).
-    ///
-    /// ```
-    /// use knhk_runtime::simd::Backend;
-    /// assert!(Backend::Scalar.is_available());
-    /// assert!(Backend::available().any(|b| b == Backend::Interleaved));
-    /// ```
-    pub fn is_available(self) -> bool {
-        cpu().has(self)
-    }
-
-    /// The backends this CPU can run, fastest first.
-    pub fn available() -> impl Iterator<Item = Backend> {
-        Backend::ALL.into_iter().filter(|b| b.is_available())
-    }
-
-    const fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
+/// The [`BACKENDS`] this CPU runs, best first.
+///
+/// ```
+/// use knhk_runtime::{cpu::Backend, simd};
+/// assert!(simd::available().any(|b| b == Backend::Scalar));
+/// ```
+pub fn available() -> impl Iterator<Item = Backend> {
+    BACKENDS.iter().copied().filter(|b| b.is_supported())
 }
 
 /// Why a batch call did nothing.
@@ -141,17 +106,25 @@ pub enum BatchError {
         /// The backend asked for.
         backend: Backend,
     },
+    /// The CPU runs the backend asked for, but batch hashing has no code for it.
+    #[error(
+        "batch hashing has no `{backend}` backend; use one of `simd::BACKENDS`, or `active_backend()`"
+    )]
+    Unimplemented {
+        /// The backend asked for.
+        backend: Backend,
+    },
 }
 
-/// What dispatch chose for this CPU: the first AVX-512 backend available, else
+/// What dispatch chooses on this CPU: the first AVX-512 backend it supports, else
 /// [`Backend::Interleaved`].
 ///
 /// ```
 /// let backend = knhk_runtime::simd::active_backend();
-/// assert!(backend.is_available());
+/// assert!(knhk_runtime::simd::available().any(|b| b == backend));
 /// ```
 pub fn active_backend() -> Backend {
-    cpu().active
+    Checked::active().0.backend()
 }
 
 /// FNV-1a-64 of each of eight 32-byte inputs (any fixed width `N` works), with the
@@ -167,9 +140,10 @@ pub fn active_backend() -> Backend {
 /// assert_eq!(hashes[5], fnv1a_64(&[5; 32]));
 /// ```
 pub fn hash_batch_8<const N: usize>(inputs: &[[u8; N]; 8]) -> [u64; 8] {
-    let backend = match Checked::active() {
-        Checked(Backend::Avx512) => Checked(Backend::Interleaved),
-        active => active,
+    let active = Checked::active();
+    let backend = match active.0.backend() {
+        Backend::Avx512 => Checked(Supported::INTERLEAVED),
+        _ => active,
     };
     fixed8(backend, inputs)
 }
@@ -177,7 +151,8 @@ pub fn hash_batch_8<const N: usize>(inputs: &[[u8; N]; 8]) -> [u64; 8] {
 /// [`hash_batch_8`] with the backend given, or [`BatchError::Unavailable`].
 ///
 /// ```
-/// use knhk_runtime::simd::{Backend, hash_batch_8, hash_batch_8_with};
+/// use knhk_runtime::cpu::Backend;
+/// use knhk_runtime::simd::{hash_batch_8, hash_batch_8_with};
 ///
 /// let keys = [[7_u8; 32]; 8];
 /// assert_eq!(hash_batch_8_with(Backend::Scalar, &keys)?, hash_batch_8(&keys));
@@ -214,7 +189,8 @@ pub fn fnv1a_64_batch(inputs: &[&[u8]], out: &mut [u64]) -> Result<(), BatchErro
 /// [`fnv1a_64_batch`] with the backend given, or [`BatchError::Unavailable`].
 ///
 /// ```
-/// use knhk_runtime::simd::{Backend, fnv1a_64_batch_with};
+/// use knhk_runtime::cpu::Backend;
+/// use knhk_runtime::simd::fnv1a_64_batch_with;
 ///
 /// let mut out = [0; 2];
 /// fnv1a_64_batch_with(Backend::Interleaved, &[b"span", b"trace"], &mut out)?;
@@ -281,104 +257,33 @@ fn check_lengths(inputs: usize, outputs: usize) -> Result<(), BatchError> {
     }
 }
 
-/// A backend this CPU has been found to run. Only [`Checked::new`] and
-/// [`Checked::active`] make one, both from [`cpu()`]'s detection, so holding one is
-/// what the `unsafe` calls into target-feature code below rely on.
+/// One of [`BACKENDS`] that this CPU supports. Only [`Checked::new`] and
+/// [`Checked::active`] make one, both from a [`Supported`], so holding one is what the
+/// `unsafe` calls into target-feature code below rely on.
 #[derive(Clone, Copy)]
-struct Checked(Backend);
+struct Checked(Supported);
 
 impl Checked {
     fn new(backend: Backend) -> Result<Self, BatchError> {
-        if cpu().has(backend) {
-            Ok(Checked(backend))
+        let supported = backend
+            .supported()
+            .ok_or(BatchError::Unavailable { backend })?;
+        if BACKENDS.contains(&backend) {
+            Ok(Checked(supported))
         } else {
-            Err(BatchError::Unavailable { backend })
+            Err(BatchError::Unimplemented { backend })
         }
     }
 
+    #[inline]
     fn active() -> Self {
-        Checked(cpu().active)
-    }
-}
-
-/// What the CPU can run, detected on first use.
-#[derive(Clone, Copy)]
-struct Cpu {
-    /// [`Backend::bit`] of every available backend.
-    available: u8,
-    active: Backend,
-}
-
-impl Cpu {
-    fn has(self, backend: Backend) -> bool {
-        self.available & backend.bit() != 0
-    }
-
-    fn detect() -> Self {
-        let available = Backend::ALL
-            .into_iter()
-            .filter(|&b| detect(b))
-            .fold(0, |bits, b| bits | b.bit());
-        let cpu = Cpu {
-            available,
-            active: Backend::Interleaved,
-        };
-        let active = [Backend::Avx512Ifma, Backend::Avx512]
-            .into_iter()
-            .find(|&b| cpu.has(b))
-            .unwrap_or(Backend::Interleaved);
-        Cpu { active, ..cpu }
-    }
-}
-
-/// Bits 0..=4: available backends; bits 5..=7: the active backend + 1; 0 until detected.
-static CPU: AtomicU8 = AtomicU8::new(0);
-
-fn cpu() -> Cpu {
-    let bits = CPU.load(Ordering::Relaxed);
-    let active = Backend::ALL.get(usize::from(bits >> 5).wrapping_sub(1));
-    match active {
-        Some(&active) => Cpu {
-            available: bits & 0b1_1111,
-            active,
-        },
-        None => {
-            // Racing threads detect the same thing; whichever stores last stores it again.
-            let cpu = Cpu::detect();
-            CPU.store(
-                cpu.available | ((cpu.active as u8 + 1) << 5),
-                Ordering::Relaxed,
-            );
-            cpu
-        }
-    }
-}
-
-fn detect(backend: Backend) -> bool {
-    match backend {
-        Backend::Interleaved | Backend::Scalar => true,
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx512Ifma => {
-            std::is_x86_feature_detected!("avx512f")
-                && std::is_x86_feature_detected!("avx512bw")
-                && std::is_x86_feature_detected!("avx512ifma")
-        }
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx512 => {
-            std::is_x86_feature_detected!("avx512f")
-                && std::is_x86_feature_detected!("avx512bw")
-                && std::is_x86_feature_detected!("avx512dq")
-        }
-        #[cfg(target_arch = "aarch64")]
-        Backend::Neon => std::arch::is_aarch64_feature_detected!("neon"),
-        #[allow(unreachable_patterns)]
-        _ => false,
+        Checked(cpu::best(DISPATCH).unwrap_or(Supported::INTERLEAVED))
     }
 }
 
 fn batch(backend: Checked, inputs: &[&[u8]], out: &mut [u64]) {
     debug_assert_eq!(inputs.len(), out.len());
-    match backend.0 {
+    match backend.0.backend() {
         Backend::Scalar => portable::scalar_batch(inputs, out),
         Backend::Interleaved => portable::interleaved_batch(inputs, out),
         // SAFETY: `Checked` holds Avx512Ifma only when avx512f, avx512bw and avx512ifma
@@ -393,12 +298,12 @@ fn batch(backend: Checked, inputs: &[&[u8]], out: &mut [u64]) {
         #[cfg(target_arch = "aarch64")]
         Backend::Neon => unsafe { neon::batch(inputs, out) },
         #[allow(unreachable_patterns)]
-        _ => unreachable!("`Checked` holds only backends this target compiles"),
+        _ => unreachable!("`Checked` holds only backends of `BACKENDS`"),
     }
 }
 
 fn fixed8<const N: usize>(backend: Checked, inputs: &[[u8; N]; 8]) -> [u64; 8] {
-    match backend.0 {
+    match backend.0.backend() {
         Backend::Scalar => portable::scalar_fixed8(inputs),
         Backend::Interleaved => portable::interleaved_fixed8(inputs),
         // SAFETY: `Checked` holds Avx512Ifma only when avx512f, avx512bw and avx512ifma
@@ -413,13 +318,13 @@ fn fixed8<const N: usize>(backend: Checked, inputs: &[[u8; N]; 8]) -> [u64; 8] {
         #[cfg(target_arch = "aarch64")]
         Backend::Neon => unsafe { neon::fixed8(inputs) },
         #[allow(unreachable_patterns)]
-        _ => unreachable!("`Checked` holds only backends this target compiles"),
+        _ => unreachable!("`Checked` holds only backends of `BACKENDS`"),
     }
 }
 
 fn span_ids(backend: Checked, ids: &[u64], valid: &mut [bool]) -> usize {
     debug_assert_eq!(ids.len(), valid.len());
-    match backend.0 {
+    match backend.0.backend() {
         Backend::Scalar | Backend::Interleaved => portable::scalar_span_ids(ids, valid),
         // SAFETY: `Checked` holds an AVX-512 backend only when avx512f and avx512bw were
         // detected, the features `x86::span_ids` is compiled with.
@@ -429,12 +334,12 @@ fn span_ids(backend: Checked, ids: &[u64], valid: &mut [bool]) -> usize {
         #[cfg(target_arch = "aarch64")]
         Backend::Neon => unsafe { neon::span_ids(ids, valid) },
         #[allow(unreachable_patterns)]
-        _ => unreachable!("`Checked` holds only backends this target compiles"),
+        _ => unreachable!("`Checked` holds only backends of `BACKENDS`"),
     }
 }
 
 fn span_mask8(backend: Checked, ids: &[u64; 8]) -> u8 {
-    match backend.0 {
+    match backend.0.backend() {
         Backend::Scalar | Backend::Interleaved => portable::scalar_span_mask8(ids),
         // SAFETY: `Checked` holds an AVX-512 backend only when avx512f was detected, the
         // feature `x86::span_mask8` is compiled with.
@@ -444,6 +349,6 @@ fn span_mask8(backend: Checked, ids: &[u64; 8]) -> u8 {
         #[cfg(target_arch = "aarch64")]
         Backend::Neon => unsafe { neon::span_mask8(ids) },
         #[allow(unreachable_patterns)]
-        _ => unreachable!("`Checked` holds only backends this target compiles"),
+        _ => unreachable!("`Checked` holds only backends of `BACKENDS`"),
     }
 }

@@ -6,7 +6,7 @@
 //! for `u64` by `portable::tests::split_multiply_equals_the_prime_multiply`).
 //!
 //! Not compiled or measured on the development machine (x86_64): kept small, and never
-//! chosen by dispatch; callers ask for it with `Backend::Neon`.
+//! chosen by dispatch; callers ask for it with `cpu::Backend::Neon`.
 
 use core::arch::aarch64::{
     uint64x2_t, vaddq_u64, vcombine_u64, vcreate_u64, vdupq_n_u64, veorq_u64, vgetq_lane_u64,

@@ -1,9 +1,10 @@
 //! Batch hashing and span-id validation: every backend this CPU has, called by name,
 //! against the scalar reference.
 
+use knhk_runtime::cpu::Backend;
 use knhk_runtime::hash::fnv1a_64;
 use knhk_runtime::simd::{
-    Backend, BatchError, active_backend, fnv1a_64_batch, fnv1a_64_batch_with, hash_batch_8,
+    self, BatchError, active_backend, fnv1a_64_batch, fnv1a_64_batch_with, hash_batch_8,
     hash_batch_8_with, span_id_mask_8, span_id_mask_8_with, validate_span_ids,
     validate_span_ids_with,
 };
@@ -22,7 +23,7 @@ fn slices(inputs: &[Vec<u8>]) -> Vec<&[u8]> {
 fn check_all_backends(inputs: &[Vec<u8>]) {
     let expected = reference(inputs);
     let slices = slices(inputs);
-    for backend in Backend::available() {
+    for backend in simd::available() {
         let mut out = vec![0; inputs.len()];
         fnv1a_64_batch_with(backend, &slices, &mut out).unwrap();
         assert_eq!(
@@ -43,7 +44,7 @@ fn lengths(inputs: &[Vec<u8>]) -> Vec<usize> {
 
 fn check_fixed<const N: usize>(inputs: &[[u8; N]; 8]) {
     let expected = inputs.map(|bytes| fnv1a_64(&bytes));
-    for backend in Backend::available() {
+    for backend in simd::available() {
         assert_eq!(
             hash_batch_8_with(backend, inputs).unwrap(),
             expected,
@@ -96,7 +97,7 @@ proptest! {
     ) {
         let expected: Vec<bool> = ids.iter().map(|&id| id != 0).collect();
         let count = expected.iter().filter(|&&v| v).count();
-        for backend in Backend::available() {
+        for backend in simd::available() {
             // Every flag starts wrong, so each must be written.
             let mut valid: Vec<bool> = expected.iter().map(|v| !v).collect();
             prop_assert_eq!(validate_span_ids_with(backend, &ids, &mut valid).unwrap(), count, "{}", backend);
@@ -110,7 +111,7 @@ proptest! {
     #[test]
     fn span_mask_matches_a_scalar_check(ids in prop::array::uniform8(prop_oneof![Just(0_u64), any::<u64>()])) {
         let expected = ids.iter().enumerate().fold(0_u8, |m, (i, &id)| m | (u8::from(id != 0) << i));
-        for backend in Backend::available() {
+        for backend in simd::available() {
             prop_assert_eq!(span_id_mask_8_with(backend, &ids).unwrap(), expected, "{}", backend);
         }
         prop_assert_eq!(span_id_mask_8(&ids), expected);
@@ -119,7 +120,7 @@ proptest! {
 
 #[test]
 fn empty_batch_writes_nothing_and_succeeds() {
-    for backend in Backend::available() {
+    for backend in simd::available() {
         let mut out: [u64; 0] = [];
         assert_eq!(fnv1a_64_batch_with(backend, &[], &mut out), Ok(()));
         assert_eq!(validate_span_ids_with(backend, &[], &mut []), Ok(0));
@@ -161,7 +162,7 @@ fn lengths_around_word_and_register_boundaries() {
 fn published_vectors_through_every_backend() {
     let inputs = [b"".to_vec(), b"a".to_vec(), b"foobar".to_vec()];
     let expected = [0xcbf29ce484222325, 0xaf63dc4c8601ec8c, 0x85944171f73967e8];
-    for backend in Backend::available() {
+    for backend in simd::available() {
         let mut out = [0; 3];
         fnv1a_64_batch_with(backend, &slices(&inputs), &mut out).unwrap();
         assert_eq!(out, expected, "{backend}");
@@ -171,7 +172,7 @@ fn published_vectors_through_every_backend() {
 #[test]
 fn length_mismatch_is_an_error_naming_both_lengths() {
     let inputs: [&[u8]; 3] = [b"a", b"b", b"c"];
-    for backend in Backend::available() {
+    for backend in simd::available() {
         let mut out = [u64::MAX; 2];
         let err = fnv1a_64_batch_with(backend, &inputs, &mut out).unwrap_err();
         assert_eq!(
@@ -224,7 +225,8 @@ fn forcing_an_unavailable_backend_is_an_error() {
     #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
     let missing = Backend::Neon;
 
-    assert!(!missing.is_available());
+    assert!(!missing.is_supported());
+    assert!(!simd::available().any(|b| b == missing));
     let expected = BatchError::Unavailable { backend: missing };
     let mut out = [0; 1];
     assert_eq!(
@@ -245,16 +247,51 @@ fn forcing_an_unavailable_backend_is_an_error() {
 }
 
 #[test]
+fn forcing_a_backend_batch_hashing_lacks_is_an_error() {
+    let lacking: Vec<Backend> = Backend::ALL
+        .iter()
+        .copied()
+        .filter(|b| !simd::BACKENDS.contains(b) && b.is_supported())
+        .collect();
+    #[cfg(target_arch = "x86_64")]
+    assert!(
+        lacking.contains(&Backend::Sse2),
+        "the CPU runs SSE2, simd has no SSE2 code"
+    );
+    for backend in lacking {
+        let expected = BatchError::Unimplemented { backend };
+        let mut out = [0; 1];
+        assert_eq!(
+            fnv1a_64_batch_with(backend, &[b"x"], &mut out),
+            Err(expected)
+        );
+        assert_eq!(hash_batch_8_with(backend, &[[0_u8; 32]; 8]), Err(expected));
+        assert_eq!(
+            validate_span_ids_with(backend, &[1], &mut [false]),
+            Err(expected)
+        );
+        assert_eq!(span_id_mask_8_with(backend, &[1; 8]), Err(expected));
+        assert_eq!(
+            expected.to_string(),
+            format!(
+                "batch hashing has no `{backend}` backend; use one of `simd::BACKENDS`, or `active_backend()`"
+            )
+        );
+    }
+}
+
+#[test]
 fn dispatch_picks_an_available_backend_and_keeps_it() {
     let active = active_backend();
-    assert!(active.is_available());
+    assert!(simd::available().any(|b| b == active));
     assert_eq!(active_backend(), active);
     assert_ne!(
         active,
         Backend::Scalar,
         "dispatch never settles for the plain loop"
     );
-    assert!(Backend::Scalar.is_available() && Backend::Interleaved.is_available());
+    let available: Vec<Backend> = simd::available().collect();
+    assert!(available.contains(&Backend::Scalar) && available.contains(&Backend::Interleaved));
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx512ifma") && std::is_x86_feature_detected!("avx512bw") {
         assert_eq!(active, Backend::Avx512Ifma);
@@ -263,7 +300,7 @@ fn dispatch_picks_an_available_backend_and_keeps_it() {
 
 #[test]
 fn available_backends_are_listed_fastest_first() {
-    let available: Vec<Backend> = Backend::available().collect();
+    let available: Vec<Backend> = simd::available().collect();
     let order = |b: &Backend| Backend::ALL.iter().position(|x| x == b);
     assert!(available.windows(2).all(|w| order(&w[0]) < order(&w[1])));
     let vector = [Backend::Avx512Ifma, Backend::Avx512];

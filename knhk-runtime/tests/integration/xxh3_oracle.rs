@@ -1,7 +1,8 @@
 //! knhk's XXH3 (const and runtime, every backend the host runs) against `xxhash-rust`.
 
-use knhk_runtime::hash::rt::{self, Backend, Supported};
+use knhk_runtime::cpu::Backend;
 use knhk_runtime::hash::xxh3;
+use knhk_runtime::hash::xxh3_dispatch::{self, Kernel};
 use proptest::prelude::*;
 use xxhash_rust::xxh3 as oracle;
 
@@ -19,17 +20,34 @@ fn bytes(len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Every backend the host can run.
-fn supported() -> Vec<Supported> {
-    let all: Vec<Supported> = Backend::ALL.iter().filter_map(|b| b.supported()).collect();
-    assert!(all.iter().any(|s| s.backend() == Backend::Scalar));
+/// Every backend the host can run, checked against what the standard library detects,
+/// so that no backend the CPU has is left untested.
+fn supported() -> Vec<Kernel> {
+    let all: Vec<Kernel> = Kernel::available().collect();
+    let listed = |b: Backend| all.iter().any(|k| k.backend() == b);
+    assert!(listed(Backend::Scalar));
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        assert!(listed(Backend::Sse2));
+        assert_eq!(listed(Backend::Avx2), has!("avx2"));
+        assert_eq!(
+            listed(Backend::Avx512),
+            has!("avx512f") && has!("avx512bw") && has!("avx512dq")
+        );
+    }
+    #[cfg(target_arch = "aarch64")]
+    assert_eq!(
+        listed(Backend::Neon),
+        std::arch::is_aarch64_feature_detected!("neon")
+    );
     all
 }
 
 const SEEDS: [u64; 4] = [0, 1, 0x9E37_79B1_85EB_CA87, u64::MAX];
 
 /// Compares every function of knhk with the oracle for `input` and `seed`.
-fn check(input: &[u8], seed: u64, backends: &[Supported]) {
+fn check(input: &[u8], seed: u64, backends: &[Kernel]) {
     let len = input.len();
     let want64 = oracle::xxh3_64_with_seed(input, seed);
     let want128 = oracle::xxh3_128_with_seed(input, seed);
@@ -44,14 +62,14 @@ fn check(input: &[u8], seed: u64, backends: &[Supported]) {
         "const 128, len {len}, seed {seed:#x}"
     );
     assert_eq!(
-        rt::xxh3_64_with_seed(input, seed),
+        xxh3_dispatch::xxh3_64_with_seed(input, seed),
         want64,
-        "rt 64, len {len}, seed {seed:#x}"
+        "dispatched 64, len {len}, seed {seed:#x}"
     );
     assert_eq!(
-        rt::xxh3_128_with_seed(input, seed),
+        xxh3_dispatch::xxh3_128_with_seed(input, seed),
         want128,
-        "rt 128, len {len}, seed {seed:#x}"
+        "dispatched 128, len {len}, seed {seed:#x}"
     );
     for s in backends {
         let b = s.backend();
@@ -75,8 +93,16 @@ fn check(input: &[u8], seed: u64, backends: &[Supported]) {
             want128,
             "const 128 unseeded, len {len}"
         );
-        assert_eq!(rt::xxh3_64(input), want64, "rt 64 unseeded, len {len}");
-        assert_eq!(rt::xxh3_128(input), want128, "rt 128 unseeded, len {len}");
+        assert_eq!(
+            xxh3_dispatch::xxh3_64(input),
+            want64,
+            "dispatched 64 unseeded, len {len}"
+        );
+        assert_eq!(
+            xxh3_dispatch::xxh3_128(input),
+            want128,
+            "dispatched 128 unseeded, len {len}"
+        );
         for s in backends {
             let b = s.backend();
             assert_eq!(s.xxh3_64(input), want64, "{b} 64 unseeded, len {len}");
@@ -126,12 +152,15 @@ fn block_boundaries_of_long_inputs() {
 #[test]
 fn published_answers_for_empty_input() {
     assert_eq!(xxh3::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
-    assert_eq!(rt::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
+    assert_eq!(xxh3_dispatch::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
     assert_eq!(
         xxh3::xxh3_128(b""),
         0x99AA_06D3_0147_98D8_6001_C324_468D_497F
     );
-    assert_eq!(rt::xxh3_128(b""), 0x99AA_06D3_0147_98D8_6001_C324_468D_497F);
+    assert_eq!(
+        xxh3_dispatch::xxh3_128(b""),
+        0x99AA_06D3_0147_98D8_6001_C324_468D_497F
+    );
     assert_eq!(oracle::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
 }
 
@@ -140,8 +169,11 @@ fn str_helpers_hash_the_utf8_bytes() {
     let s = "span.name=checkout ✓";
     assert_eq!(xxh3::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
     assert_eq!(xxh3::xxh3_128_str(s), oracle::xxh3_128(s.as_bytes()));
-    assert_eq!(rt::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
-    assert_eq!(rt::xxh3_128_str(s), oracle::xxh3_128(s.as_bytes()));
+    assert_eq!(xxh3_dispatch::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
+    assert_eq!(
+        xxh3_dispatch::xxh3_128_str(s),
+        oracle::xxh3_128(s.as_bytes())
+    );
 }
 
 /// One input per length class, hashed in `const` items.
@@ -206,33 +238,29 @@ fn values_computed_in_const_items_match_the_oracle() {
 
 #[test]
 fn backends_are_listed_and_detection_is_stable() {
-    let detected = rt::backend();
-    assert!(Backend::ALL.contains(&detected));
-    assert!(detected.supported().is_some());
-    assert_eq!(rt::backend(), detected, "detection is cached");
-    assert_eq!(Supported::detected().backend(), detected);
-    // The best supported backend is the one picked.
-    let best = Backend::ALL
+    let detected = xxh3_dispatch::backend();
+    assert!(xxh3_dispatch::BACKENDS.contains(&detected));
+    assert!(detected.is_supported());
+    assert_eq!(xxh3_dispatch::backend(), detected, "detection is cached");
+    assert_eq!(Kernel::detected().backend(), detected);
+    // The best supported backend is the one picked: BACKENDS is best first.
+    let best = xxh3_dispatch::BACKENDS
         .iter()
-        .rev()
-        .find(|b| b.supported().is_some())
+        .find(|b| b.is_supported())
         .copied();
     assert_eq!(Some(detected), best);
     #[cfg(target_arch = "x86_64")]
     {
-        assert!(
-            Backend::Sse2.supported().is_some(),
-            "SSE2 is part of x86_64"
-        );
-        assert_eq!(
-            Backend::Avx2.supported().is_some(),
-            std::arch::is_x86_feature_detected!("avx2")
-        );
-        assert_eq!(
-            Backend::Avx512.supported().is_some(),
-            std::arch::is_x86_feature_detected!("avx512f")
-        );
-        assert!(Backend::Neon.supported().is_none());
+        use std::arch::is_x86_feature_detected as has;
+        let expected = if has!("avx512f") && has!("avx512bw") && has!("avx512dq") {
+            Backend::Avx512
+        } else if has!("avx2") {
+            Backend::Avx2
+        } else {
+            Backend::Sse2
+        };
+        assert_eq!(detected, expected);
+        assert!(Kernel::new(Backend::Neon).is_none());
     }
     eprintln!(
         "backends run: {:?}; dispatch picks {detected}",
@@ -256,13 +284,13 @@ proptest! {
         let want128 = oracle::xxh3_128_with_seed(&input, seed);
         prop_assert_eq!(xxh3::xxh3_64_with_seed(&input, seed), want64);
         prop_assert_eq!(xxh3::xxh3_128_with_seed(&input, seed), want128);
-        prop_assert_eq!(rt::xxh3_64_with_seed(&input, seed), want64);
-        prop_assert_eq!(rt::xxh3_128_with_seed(&input, seed), want128);
+        prop_assert_eq!(xxh3_dispatch::xxh3_64_with_seed(&input, seed), want64);
+        prop_assert_eq!(xxh3_dispatch::xxh3_128_with_seed(&input, seed), want128);
         for s in &backends {
             prop_assert_eq!(s.xxh3_64_with_seed(&input, seed), want64, "{}", s.backend());
             prop_assert_eq!(s.xxh3_128_with_seed(&input, seed), want128, "{}", s.backend());
         }
-        prop_assert_eq!(rt::xxh3_64(&input), oracle::xxh3_64(&input));
+        prop_assert_eq!(xxh3_dispatch::xxh3_64(&input), oracle::xxh3_64(&input));
         prop_assert_eq!(xxh3::xxh3_128(&input), oracle::xxh3_128(&input));
     }
 
