@@ -137,7 +137,7 @@ pub use knhk_macros::warm_path;
 /// let h32: u32 = const_hash!(fnv1a_32, "a");
 /// assert_eq!(H, knhk_runtime::hash::fnv1a_64(NAME.as_bytes()));
 /// assert_eq!(h32, 0xe40c292c);
-/// assert_eq!(X, knhk_runtime::hash::xxh3::xxh3_128(b"bytes"));
+/// assert_eq!(X, knhk_runtime::hash::xxh3_128(b"bytes"));
 /// ```
 #[cfg(feature = "macros")]
 #[doc(inline)]

@@ -11,7 +11,7 @@
 //!   path like for like, and the backends with one another.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use knhk_runtime::hash::xxh3;
+use knhk_runtime::hash;
 use knhk_runtime::hash::xxh3_dispatch::{self, Kernel};
 use std::hint::black_box;
 
@@ -54,7 +54,7 @@ pub(crate) fn benches(c: &mut Criterion) {
         |b, i| b.iter(|| xxhash_rust::xxh3::xxh3_128(black_box(i))),
     );
     group.bench_with_input(BenchmarkId::new("knhk_const", 4096), &input[..], |b, i| {
-        b.iter(|| xxh3::xxh3_64(black_box(i)))
+        b.iter(|| hash::xxh3_64(black_box(i)))
     });
     for len in BACKEND_SIZES {
         let input = data(len);

@@ -2,7 +2,8 @@
 //!
 //! - [`fnv1a_32`], [`fnv1a_64`], [`fnv1a_128`]: FNV-1a with the standard offset bases
 //!   and primes of each width, as `const fn`;
-//! - [`xxh3`]: XXH3-64 and XXH3-128 as `const fn`, bit-identical to the reference;
+//! - [`xxh3_64`], [`xxh3_128`] and their `_with_seed` / `_str` forms: XXH3 as `const fn`,
+//!   bit-identical to the reference;
 //!   [`xxh3_dispatch`]: the same functions for run time, dispatched on the CPU to the
 //!   vector instructions it has;
 //! - [`ConstHash`]: pluggable const hashing over [`ConstHashParams`];
@@ -13,7 +14,7 @@ mod fnv;
 mod map;
 mod params;
 mod proof;
-pub mod xxh3;
+mod xxh3;
 pub mod xxh3_dispatch;
 
 pub use fnv::{

@@ -2,7 +2,7 @@
 //! the reference (xxHash's `XXH3_64bits_withSeed` / `XXH3_128bits_withSeed`).
 //!
 //! ```
-//! use knhk_runtime::hash::xxh3::{xxh3_64, xxh3_128};
+//! use knhk_runtime::hash::{xxh3_64, xxh3_128};
 //! const EMPTY: u64 = xxh3_64(b"");
 //! assert_eq!(EMPTY, 0x2D06_8005_38D3_94C2);
 //! const NAME: u128 = xxh3_128(b"checkout.latency");
@@ -45,10 +45,10 @@
 //! on the item lets evaluation go on, with a warning now and then.
 
 /// Length of the default secret, in bytes.
-pub const SECRET_LEN: usize = 192;
+pub(super) const SECRET_LEN: usize = 192;
 
 /// The default secret of XXH3 (`XXH3_kSecret`), as published.
-pub const DEFAULT_SECRET: [u8; SECRET_LEN] = [
+pub(super) const DEFAULT_SECRET: [u8; SECRET_LEN] = [
     0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c, 0xf7, 0x21, 0xad, 0x1c,
     0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb, 0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f,
     0xcb, 0x79, 0xe6, 0x4e, 0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
@@ -218,7 +218,7 @@ const fn mix32(
 /// XXH3-64 of `input`, usable in `const` items.
 ///
 /// ```
-/// use knhk_runtime::hash::xxh3::xxh3_64;
+/// use knhk_runtime::hash::xxh3_64;
 /// const H: u64 = xxh3_64(b"");
 /// assert_eq!(H, 0x2D06_8005_38D3_94C2);
 /// ```
@@ -236,7 +236,7 @@ pub const fn xxh3_64_str(input: &str) -> u64 {
 /// Seed 0 gives the unseeded hash.
 ///
 /// ```
-/// use knhk_runtime::hash::xxh3::{xxh3_64, xxh3_64_with_seed};
+/// use knhk_runtime::hash::{xxh3_64, xxh3_64_with_seed};
 /// const A: u64 = xxh3_64_with_seed(b"span.name", 0);
 /// const B: u64 = xxh3_64_with_seed(b"span.name", 7);
 /// assert_eq!(A, xxh3_64(b"span.name"));
@@ -260,7 +260,7 @@ pub const fn xxh3_64_with_seed(input: &[u8], seed: u64) -> u64 {
 /// XXH3-128 of `input`, usable in `const` items.
 ///
 /// ```
-/// use knhk_runtime::hash::xxh3::xxh3_128;
+/// use knhk_runtime::hash::xxh3_128;
 /// const H: u128 = xxh3_128(b"");
 /// assert_eq!(H, 0x99AA_06D3_0147_98D8_6001_C324_468D_497F);
 /// ```

@@ -12,9 +12,9 @@
 //! | [`Neon`](Backend::Neon) | 2 lanes per register, 2 registers; 32-bit widening multiplies | aarch64 NEON |
 //! | [`Scalar`](Backend::Scalar) | one input after another | any CPU |
 //!
-//! The backends are [`cpu::Backend`](crate::cpu::Backend)s; this module implements the
+//! The backends are [`cpu::Backend`]s; this module implements the
 //! [`BACKENDS`] above. The functions without a backend in their name use
-//! [`active_backend()`], chosen from the features [`cpu`](crate::cpu) detects once per
+//! [`active_backend()`], chosen from the features [`cpu`] detects once per
 //! process: the first AVX-512 backend the CPU has, else
 //! [`Interleaved`](Backend::Interleaved). NEON is never chosen by itself: it has not
 //! been measured against the interleaved chains (aarch64 cores multiply 64-bit integers

@@ -1,7 +1,7 @@
 //! knhk's XXH3 (const and runtime, every backend the host runs) against `xxhash-rust`.
 
 use knhk_runtime::cpu::Backend;
-use knhk_runtime::hash::xxh3;
+use knhk_runtime::hash;
 use knhk_runtime::hash::xxh3_dispatch::{self, Kernel};
 use proptest::prelude::*;
 use xxhash_rust::xxh3 as oracle;
@@ -52,12 +52,12 @@ fn check(input: &[u8], seed: u64, backends: &[Kernel]) {
     let want64 = oracle::xxh3_64_with_seed(input, seed);
     let want128 = oracle::xxh3_128_with_seed(input, seed);
     assert_eq!(
-        xxh3::xxh3_64_with_seed(input, seed),
+        hash::xxh3_64_with_seed(input, seed),
         want64,
         "const 64, len {len}, seed {seed:#x}"
     );
     assert_eq!(
-        xxh3::xxh3_128_with_seed(input, seed),
+        hash::xxh3_128_with_seed(input, seed),
         want128,
         "const 128, len {len}, seed {seed:#x}"
     );
@@ -87,9 +87,9 @@ fn check(input: &[u8], seed: u64, backends: &[Kernel]) {
     if seed == 0 {
         let want64 = oracle::xxh3_64(input);
         let want128 = oracle::xxh3_128(input);
-        assert_eq!(xxh3::xxh3_64(input), want64, "const 64 unseeded, len {len}");
+        assert_eq!(hash::xxh3_64(input), want64, "const 64 unseeded, len {len}");
         assert_eq!(
-            xxh3::xxh3_128(input),
+            hash::xxh3_128(input),
             want128,
             "const 128 unseeded, len {len}"
         );
@@ -151,10 +151,10 @@ fn block_boundaries_of_long_inputs() {
 
 #[test]
 fn published_answers_for_empty_input() {
-    assert_eq!(xxh3::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
+    assert_eq!(hash::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
     assert_eq!(xxh3_dispatch::xxh3_64(b""), 0x2D06_8005_38D3_94C2);
     assert_eq!(
-        xxh3::xxh3_128(b""),
+        hash::xxh3_128(b""),
         0x99AA_06D3_0147_98D8_6001_C324_468D_497F
     );
     assert_eq!(
@@ -167,8 +167,8 @@ fn published_answers_for_empty_input() {
 #[test]
 fn str_helpers_hash_the_utf8_bytes() {
     let s = "span.name=checkout ✓";
-    assert_eq!(xxh3::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
-    assert_eq!(xxh3::xxh3_128_str(s), oracle::xxh3_128(s.as_bytes()));
+    assert_eq!(hash::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
+    assert_eq!(hash::xxh3_128_str(s), oracle::xxh3_128(s.as_bytes()));
     assert_eq!(xxh3_dispatch::xxh3_64_str(s), oracle::xxh3_64(s.as_bytes()));
     assert_eq!(
         xxh3_dispatch::xxh3_128_str(s),
@@ -191,23 +191,23 @@ const CLASS_3000: &[u8] = &{
     }
     a
 };
-const H_EMPTY: u64 = xxh3::xxh3_64(b"");
-const H_3: u64 = xxh3::xxh3_64(CLASS_3);
-const H_8: u64 = xxh3::xxh3_64_with_seed(CLASS_8, 42);
-const H_16: u64 = xxh3::xxh3_64(CLASS_16);
-const H_100: u64 = xxh3::xxh3_64_with_seed(CLASS_100, 42);
-const H_200: u64 = xxh3::xxh3_64(CLASS_200);
-const H_3000: u64 = xxh3::xxh3_64(CLASS_3000);
-const H_3000_SEEDED: u64 = xxh3::xxh3_64_with_seed(CLASS_3000, u64::MAX);
-const H_STR: u64 = xxh3::xxh3_64_str("hot.path");
-const H128_EMPTY: u128 = xxh3::xxh3_128(b"");
-const H128_3: u128 = xxh3::xxh3_128_with_seed(CLASS_3, 42);
-const H128_8: u128 = xxh3::xxh3_128(CLASS_8);
-const H128_16: u128 = xxh3::xxh3_128_with_seed(CLASS_16, 42);
-const H128_100: u128 = xxh3::xxh3_128(CLASS_100);
-const H128_200: u128 = xxh3::xxh3_128_with_seed(CLASS_200, 42);
-const H128_3000: u128 = xxh3::xxh3_128(CLASS_3000);
-const H128_3000_SEEDED: u128 = xxh3::xxh3_128_with_seed(CLASS_3000, 1);
+const H_EMPTY: u64 = hash::xxh3_64(b"");
+const H_3: u64 = hash::xxh3_64(CLASS_3);
+const H_8: u64 = hash::xxh3_64_with_seed(CLASS_8, 42);
+const H_16: u64 = hash::xxh3_64(CLASS_16);
+const H_100: u64 = hash::xxh3_64_with_seed(CLASS_100, 42);
+const H_200: u64 = hash::xxh3_64(CLASS_200);
+const H_3000: u64 = hash::xxh3_64(CLASS_3000);
+const H_3000_SEEDED: u64 = hash::xxh3_64_with_seed(CLASS_3000, u64::MAX);
+const H_STR: u64 = hash::xxh3_64_str("hot.path");
+const H128_EMPTY: u128 = hash::xxh3_128(b"");
+const H128_3: u128 = hash::xxh3_128_with_seed(CLASS_3, 42);
+const H128_8: u128 = hash::xxh3_128(CLASS_8);
+const H128_16: u128 = hash::xxh3_128_with_seed(CLASS_16, 42);
+const H128_100: u128 = hash::xxh3_128(CLASS_100);
+const H128_200: u128 = hash::xxh3_128_with_seed(CLASS_200, 42);
+const H128_3000: u128 = hash::xxh3_128(CLASS_3000);
+const H128_3000_SEEDED: u128 = hash::xxh3_128_with_seed(CLASS_3000, 1);
 
 #[test]
 fn values_computed_in_const_items_match_the_oracle() {
@@ -282,8 +282,8 @@ proptest! {
         let backends = supported();
         let want64 = oracle::xxh3_64_with_seed(&input, seed);
         let want128 = oracle::xxh3_128_with_seed(&input, seed);
-        prop_assert_eq!(xxh3::xxh3_64_with_seed(&input, seed), want64);
-        prop_assert_eq!(xxh3::xxh3_128_with_seed(&input, seed), want128);
+        prop_assert_eq!(hash::xxh3_64_with_seed(&input, seed), want64);
+        prop_assert_eq!(hash::xxh3_128_with_seed(&input, seed), want128);
         prop_assert_eq!(xxh3_dispatch::xxh3_64_with_seed(&input, seed), want64);
         prop_assert_eq!(xxh3_dispatch::xxh3_128_with_seed(&input, seed), want128);
         for s in &backends {
@@ -291,7 +291,7 @@ proptest! {
             prop_assert_eq!(s.xxh3_128_with_seed(&input, seed), want128, "{}", s.backend());
         }
         prop_assert_eq!(xxh3_dispatch::xxh3_64(&input), oracle::xxh3_64(&input));
-        prop_assert_eq!(xxh3::xxh3_128(&input), oracle::xxh3_128(&input));
+        prop_assert_eq!(hash::xxh3_128(&input), oracle::xxh3_128(&input));
     }
 
     #[test]

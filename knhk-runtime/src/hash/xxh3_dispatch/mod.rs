@@ -1,17 +1,17 @@
-//! XXH3 dispatched on the CPU at run time: the functions of [`xxh3`](super::xxh3), with
+//! XXH3 dispatched on the CPU at run time: the `const fn`s of [`hash`](super) (`xxh3_64` and co.), with
 //! the same results, compiled for speed with the best vector instructions the CPU has.
 //!
 //! ```
-//! use knhk_runtime::hash::{xxh3, xxh3_dispatch};
+//! use knhk_runtime::hash::{self, xxh3_dispatch};
 //! let page = vec![7u8; 4096];
-//! assert_eq!(xxh3_dispatch::xxh3_64(&page), xxh3::xxh3_64(&page));
+//! assert_eq!(xxh3_dispatch::xxh3_64(&page), hash::xxh3_64(&page));
 //! println!("long inputs hash with {}", xxh3_dispatch::backend());
 //! ```
 //!
 //! Inputs up to 240 bytes take scalar code (`short.rs`: there is too little data for
 //! vectors to pay). Longer inputs run the stripe loop (`stripes.rs`, written once over
 //! each instruction set's primitive steps) on the first of [`BACKENDS`] the CPU
-//! supports, from the features [`cpu`](crate::cpu) detects once per process: AVX-512,
+//! supports, from the features [`cpu`] detects once per process: AVX-512,
 //! then AVX2, then SSE2 (always there on x86_64); NEON on aarch64; portable scalar code
 //! elsewhere. [`Kernel`] runs any other backend the CPU supports, so that tests and
 //! benchmarks can call each one.
@@ -163,7 +163,7 @@ impl fmt::Display for Kernel {
     }
 }
 
-/// XXH3-64 of `input`, the same value as [`xxh3::xxh3_64`](super::xxh3::xxh3_64).
+/// XXH3-64 of `input`, the same value as [`hash::xxh3_64`](super::xxh3_64).
 ///
 /// ```
 /// use knhk_runtime::hash::xxh3_dispatch::xxh3_64;
@@ -181,13 +181,13 @@ pub fn xxh3_64_str(input: &str) -> u64 {
 }
 
 /// XXH3-64 of `input` with `seed`, the same value as
-/// [`xxh3::xxh3_64_with_seed`](super::xxh3::xxh3_64_with_seed).
+/// [`hash::xxh3_64_with_seed`](super::xxh3_64_with_seed).
 #[inline]
 pub fn xxh3_64_with_seed(input: &[u8], seed: u64) -> u64 {
     hash_64(input, seed, None)
 }
 
-/// XXH3-128 of `input`, the same value as [`xxh3::xxh3_128`](super::xxh3::xxh3_128).
+/// XXH3-128 of `input`, the same value as [`hash::xxh3_128`](super::xxh3_128).
 ///
 /// ```
 /// use knhk_runtime::hash::xxh3_dispatch::xxh3_128;
@@ -205,7 +205,7 @@ pub fn xxh3_128_str(input: &str) -> u128 {
 }
 
 /// XXH3-128 of `input` with `seed`, the same value as
-/// [`xxh3::xxh3_128_with_seed`](super::xxh3::xxh3_128_with_seed).
+/// [`hash::xxh3_128_with_seed`](super::xxh3_128_with_seed).
 #[inline]
 pub fn xxh3_128_with_seed(input: &[u8], seed: u64) -> u128 {
     hash_128(input, seed, None)
