@@ -59,6 +59,10 @@ pub mod hash;
 mod hot_path;
 #[cfg(feature = "lockchain")]
 pub mod lockchain;
+#[cfg(feature = "lockchain")]
+pub mod mapped_file;
+#[cfg(all(feature = "lockchain", unix))]
+pub mod mmap_storage;
 pub mod semconv;
 pub mod simd;
 pub mod span;

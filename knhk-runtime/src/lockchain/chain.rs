@@ -1,20 +1,22 @@
-//! The [`Lockchain`]: a memory-mapped, hash-chained, append-only file (FORMAT.md §1).
+//! The [`Lockchain`] and its [`LockchainReader`]: a memory-mapped, hash-chained,
+//! append-only file (FORMAT.md §1).
 
-use super::digest::{Digest, HashAlgorithm, to_hex};
+use super::digest::{Digest, HashAlgorithm};
 use super::error::LockchainError;
-use super::file::{self, Map};
 use super::format::{self, HEADER_LEN, Header, RawEntry, ZERO_DIGEST};
 use super::merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
-use memmap2::MmapOptions;
+use crate::mapped_file::{self, Mapping, Poison};
+use memmap2::{Mmap, MmapMut};
 use std::fmt;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
+use std::ops::Deref;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// The smallest size the file grows to, and the default initial capacity (64 KiB).
 pub const MIN_GROWTH: u64 = 64 * 1024;
 
-/// How many times `open_read_only` re-reads a header whose hash does not match before
+/// How many times `LockchainReader::open` re-reads a header whose hash does not match before
 /// reporting it: a reader can catch the writer's header `pwrite` half done.
 const HEADER_READ_ATTEMPTS: u32 = 5;
 
@@ -27,7 +29,7 @@ const MAX_PREALLOCATED_ENTRIES: u64 = 1 << 16;
 /// Proof that an entry was appended: its sequence number and entry hash.
 ///
 /// Keep the receipt of the last entry after [`Lockchain::sync`] and check a later copy
-/// of the file with [`Lockchain::verify_against`].
+/// of the file with [`LockchainReader::verify_against`].
 ///
 /// ```
 /// use knhk_runtime::lockchain::{Lockchain, Receipt};
@@ -51,7 +53,7 @@ pub struct Receipt {
     pub hash: Digest,
 }
 
-/// What [`Lockchain::verify`] checked: the chain's length, last entry and Merkle root.
+/// What [`LockchainReader::verify`] checked: the chain's length, last entry and Merkle root.
 ///
 /// ```
 /// use knhk_runtime::lockchain::Lockchain;
@@ -187,17 +189,17 @@ struct Committed {
 ///
 /// Every entry carries its sequence number, a timestamp, the previous entry's hash,
 /// a payload and its own hash; a Merkle tree over the entries gives
-/// [`root`](Lockchain::root) and RFC 6962 proofs. The byte layout, the commit protocol
+/// [`root`](LockchainReader::root) and RFC 6962 proofs. The byte layout, the commit protocol
 /// and the recovery rules are in `FORMAT.md` (see [the module docs](super)).
 ///
 /// - [`create`](Lockchain::create) / [`open`](Lockchain::open) take the writer lock;
-///   [`open_read_only`](Lockchain::open_read_only) takes none and sees the entries
-///   committed when it opened, however the writer goes on.
+///   [`LockchainReader::open`] takes none and sees the entries committed when it
+///   opened, however the writer goes on.
 /// - [`append`](Lockchain::append) writes into the map; nothing is durable until
 ///   [`sync`](Lockchain::sync) returns, and an entry is *acknowledged* then.
-///   [`len`](Lockchain::len), [`get`](Lockchain::get), [`head`](Lockchain::head) and the
+///   [`len`](LockchainReader::len), [`get`](LockchainReader::get), [`head`](LockchainReader::head) and the
 ///   Merkle methods see appended entries at once, synced or not.
-/// - Opening checks the whole committed chain (every hash); [`verify`](Lockchain::verify)
+/// - Opening checks the whole committed chain (every hash); [`verify`](LockchainReader::verify)
 ///   checks it again, and the header on disk.
 ///
 /// ```
@@ -213,7 +215,7 @@ struct Committed {
 /// chain.sync()?; // both entries are acknowledged now
 /// drop(chain);
 ///
-/// let chain = Lockchain::open_read_only(&path)?;
+/// let chain = LockchainReader::open(&path)?;
 /// assert_eq!(chain.hash_algorithm(), HashAlgorithm::Sha256);
 /// assert_eq!(chain.len(), 2);
 /// assert_eq!(chain.get(1).unwrap().payload(), b"order 1 filled");
@@ -222,9 +224,48 @@ struct Committed {
 /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
 /// ```
 pub struct Lockchain {
+    /// The entries, committed or not, and every read of them.
+    chain: LockchainReader<MmapMut>,
+    discarded_tail: u64,
+    /// Set by a failed `sync` (FORMAT.md §1.4): the handle appends and syncs no more.
+    poison: Poison,
+}
+
+/// A lockchain opened to read (Unix only): it takes no lock, never writes, and holds
+/// the entries committed when it was opened, checked, whatever a writer does meanwhile.
+///
+/// Every read of a chain is a method of this type: [`get`](LockchainReader::get),
+/// [`iter`](LockchainReader::iter), [`verify`](LockchainReader::verify),
+/// [`verify_against`](LockchainReader::verify_against), the Merkle roots and proofs. A
+/// [`Lockchain`] writer dereferences to a `LockchainReader<MmapMut>` over its own map,
+/// so the same methods read a writer's entries, the unsynced ones included, without
+/// opening the file again; functions generic over [`Mapping`] take either.
+///
+/// A reader has no `append` or `sync`: writing needs a [`Lockchain`].
+///
+/// ```
+/// use knhk_runtime::lockchain::{Lockchain, LockchainReader};
+/// use knhk_runtime::mapped_file::Mapping;
+///
+/// fn payloads<M: Mapping>(chain: &LockchainReader<M>) -> Vec<Vec<u8>> {
+///     chain.iter().map(|e| e.payload().to_vec()).collect()
+/// }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("audit.lockchain");
+/// let mut writer = Lockchain::create(&path)?;
+/// writer.append(b"committed")?;
+/// writer.sync()?;
+/// writer.append(b"not yet")?;
+/// let reader = LockchainReader::open(&path)?; // beside the writer, no lock
+/// assert_eq!(payloads(&reader), [b"committed".to_vec()]);
+/// assert_eq!(payloads(&writer).len(), 2); // the writer's own view
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct LockchainReader<M: Mapping = Mmap> {
     path: PathBuf,
     file: File,
-    map: Map,
+    map: M,
     alg: HashAlgorithm,
     created: u64,
     /// Offset of every entry, committed or not.
@@ -235,32 +276,41 @@ pub struct Lockchain {
     head: Option<Receipt>,
     committed: Committed,
     tree: MerkleTree,
-    discarded_tail: u64,
-    /// The step of a failed `sync` (FORMAT.md §1.4): set, the handle appends and syncs
-    /// no more.
-    poisoned: Option<&'static str>,
 }
 
 impl fmt::Debug for Lockchain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Lockchain")
-            .field("path", &self.path)
-            .field("hash", &self.alg)
-            .field("read_only", &self.is_read_only())
-            .field("len", &self.len())
-            .field("committed", &self.committed.count)
-            .field("end", &self.end)
-            .field("poisoned", &self.poisoned)
+            .field("path", &self.chain.path)
+            .field("hash", &self.chain.alg)
+            .field("len", &self.chain.len())
+            .field("committed", &self.chain.committed.count)
+            .field("end", &self.chain.end)
+            .field("discarded_tail", &self.discarded_tail)
+            .field("poisoned", &self.poison.failed_at())
             .finish_non_exhaustive()
     }
 }
 
-impl From<file::FileError> for LockchainError {
-    fn from(e: file::FileError) -> LockchainError {
-        match e {
-            file::FileError::Io { path, op, source } => LockchainError::Io { path, op, source },
-            file::FileError::Locked { path } => LockchainError::Locked { path },
-        }
+impl<M: Mapping> fmt::Debug for LockchainReader<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockchainReader")
+            .field("path", &self.path)
+            .field("hash", &self.alg)
+            .field("len", &self.len())
+            .field("committed", &self.committed.count)
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A writer reads through its [`LockchainReader`]: `get`, `iter`, `verify`, the Merkle
+/// methods, ... all see the entries appended so far, synced or not.
+impl Deref for Lockchain {
+    type Target = LockchainReader<MmapMut>;
+
+    fn deref(&self) -> &LockchainReader<MmapMut> {
+        &self.chain
     }
 }
 
@@ -269,7 +319,7 @@ impl From<file::FileError> for LockchainError {
 fn read_header(file: &File, path: &Path, attempts: u32) -> Result<(Header, u64), LockchainError> {
     let mut attempt = 1;
     loop {
-        let len = file::file_len(file, path)?;
+        let len = mapped_file::file_len(file, path)?;
         if len < HEADER_LEN {
             return Err(LockchainError::TruncatedHeader {
                 path: path.to_owned(),
@@ -278,7 +328,7 @@ fn read_header(file: &File, path: &Path, attempts: u32) -> Result<(Header, u64),
         }
         let mut bytes = [0u8; 128];
         file.read_exact_at(&mut bytes, 0)
-            .map_err(file::io_err(path, "read header"))?;
+            .map_err(mapped_file::io_err(path, "read header"))?;
         match Header::decode(&bytes, len, path) {
             Err(LockchainError::HeaderHashMismatch { .. }) if attempt < attempts => {
                 attempt += 1;
@@ -344,11 +394,11 @@ impl Lockchain {
             created: format::now_nanos(),
         };
         let capacity = options.initial_capacity.max(HEADER_LEN);
-        let (file, map) = file::create_durably(path, &header.encode(), capacity)?;
-        Ok(Lockchain {
+        let (file, map) = mapped_file::create_durably(path, &header.encode(), capacity)?;
+        let chain = LockchainReader {
             path: path.to_owned(),
             file,
-            map: Map::ReadWrite(map),
+            map,
             alg: header.alg,
             created: header.created,
             offsets: Vec::new(),
@@ -360,8 +410,11 @@ impl Lockchain {
                 head: ZERO_DIGEST,
             },
             tree: MerkleTree::new(header.alg),
+        };
+        Ok(Lockchain {
+            chain,
             discarded_tail: 0,
-            poisoned: None,
+            poison: Poison::default(),
         })
     }
 
@@ -396,27 +449,22 @@ impl Lockchain {
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
         let path = path.as_ref();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(file::io_err(path, "open"))?;
-        file::lock(&file, path)?;
+        let file = mapped_file::open_locked(path)?;
         let (header, len) = read_header(&file, path, 1)?;
-        let map = file::map_mut(&file, len, path)?;
-        let mut chain = Lockchain::load(path, file, &header, Map::ReadWrite(map))?;
-        let Map::ReadWrite(map) = &mut chain.map else {
-            unreachable!("mapped read-write just above");
-        };
+        let map = mapped_file::map_mut(&file, len, path)?;
+        let mut chain = load(path, file, &header, map)?;
         // `load` checked committed_len <= len.
         let tail_start = header.committed_len as usize;
-        let tail = &mut map[tail_start..];
+        let tail = &mut chain.map[tail_start..];
+        let mut discarded_tail = 0;
         if let Some(last) = tail.iter().rposition(|&b| b != 0) {
             tail[..=last].fill(0);
-            map.flush_range(tail_start, last + 1)
-                .map_err(file::io_err(path, "msync"))?;
+            chain
+                .map
+                .flush_range(tail_start, last + 1)
+                .map_err(mapped_file::io_err(path, "msync"))?;
             let discarded = last as u64 + 1;
-            chain.discarded_tail = discarded;
+            discarded_tail = discarded;
             tracing::warn!(
                 path = %path.display(),
                 discarded_bytes = discarded,
@@ -424,100 +472,10 @@ impl Lockchain {
                 "lockchain: discarded an unacknowledged tail after the committed length"
             );
         }
-        Ok(chain)
-    }
-
-    /// Opens a chain to read: takes no lock, never writes, and sees the entries
-    /// committed when it opens (checked, every hash), whatever a writer does meanwhile.
-    ///
-    /// ```
-    /// use knhk_runtime::lockchain::{Lockchain, LockchainError};
-    ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-ro-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("ro.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let mut writer = Lockchain::create(&path)?;
-    /// writer.append(b"a")?;
-    /// writer.sync()?;
-    /// writer.append(b"b")?; // not synced: not visible to readers
-    /// let mut reader = Lockchain::open_read_only(&path)?;
-    /// assert_eq!(reader.len(), 1);
-    /// assert!(matches!(reader.append(b"c"), Err(LockchainError::ReadOnly { .. })));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
-    /// ```
-    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
-        let path = path.as_ref();
-        let file = File::open(path).map_err(file::io_err(path, "open"))?;
-        let (header, _) = read_header(&file, path, HEADER_READ_ATTEMPTS)?;
-        let len = file::to_usize(header.committed_len, path)?;
-        // SAFETY: the map is read-only and covers `[0, committed length)`, which was
-        // checked to lie inside the file and which knhk never shortens. Of it, the
-        // writer modifies only the header, bytes `[0, 128)`, with each sync's `pwrite`
-        // (FORMAT.md §1.5); this handle never reads those through the map (it reads the
-        // header with `pread`), and it reads only entries, in `[128, committed length)`,
-        // which no writer modifies. Another program truncating or rewriting the file
-        // breaks that contract, as it would for any reader.
-        let map = unsafe { MmapOptions::new().len(len).map(&file) }
-            .map_err(file::io_err(path, "mmap"))?;
-        Lockchain::load(path, file, &header, Map::ReadOnly(map))
-    }
-
-    /// Checks the committed entries of `map` (the file from offset 0, at least up to the
-    /// committed length) against `header` and builds the in-memory state around it.
-    fn load(
-        path: &Path,
-        file: File,
-        header: &Header,
-        map: Map,
-    ) -> Result<Lockchain, LockchainError> {
-        let bytes = map.bytes();
-        let committed = bytes
-            .get(..file::to_usize(header.committed_len, path)?)
-            .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
-                path: path.to_owned(),
-                committed_len: header.committed_len,
-                file_len: bytes.len() as u64,
-            })?;
-        // The header's count and length are not trusted for the allocation (a sparse
-        // file can claim any length): every entry takes at least 88 bytes, and beyond
-        // MAX_PREALLOCATED_ENTRIES the vectors grow as the walk finds entries.
-        let bound = (header.committed_len - HEADER_LEN) / format::ENTRY_OVERHEAD;
-        let capacity = header.count.min(bound).min(MAX_PREALLOCATED_ENTRIES) as usize;
-        let mut offsets = Vec::with_capacity(capacity);
-        let mut tree = MerkleTree::with_capacity(header.alg, capacity);
-        let walked = format::walk(committed, header.alg, true, |e| {
-            offsets.push(e.offset);
-            tree.push(header.alg.leaf_hash(e.canonical));
-        })
-        .map_err(|(seq, offset, fault)| LockchainError::Corrupt {
-            path: path.to_owned(),
-            seq,
-            offset,
-            fault,
-        })?;
-        check_walk_end(path, header, walked.count, walked.head)?;
         Ok(Lockchain {
-            path: path.to_owned(),
-            file,
-            map,
-            alg: header.alg,
-            created: header.created,
-            offsets,
-            end: header.committed_len,
-            head: walked.count.checked_sub(1).map(|seq| Receipt {
-                seq,
-                hash: walked.head,
-            }),
-            committed: Committed {
-                count: walked.count,
-                len: header.committed_len,
-                head: walked.head,
-            },
-            tree,
-            discarded_tail: 0,
-            poisoned: None,
+            chain,
+            discarded_tail,
+            poison: Poison::default(),
         })
     }
 
@@ -545,7 +503,7 @@ impl Lockchain {
     /// ```
     pub fn append(&mut self, payload: &[u8]) -> Result<Receipt, LockchainError> {
         let size = self.check_payload(payload)?;
-        self.reserve(self.end.saturating_add(size))?;
+        self.reserve(self.chain.end.saturating_add(size))?;
         Ok(self.write_reserved(payload))
     }
 
@@ -575,7 +533,7 @@ impl Lockchain {
         for p in payloads {
             total = total.saturating_add(self.check_payload(p.as_ref())?);
         }
-        self.reserve(self.end.saturating_add(total))?;
+        self.reserve(self.chain.end.saturating_add(total))?;
         let mut last = None;
         for p in payloads {
             last = Some(self.write_reserved(p.as_ref()));
@@ -585,7 +543,7 @@ impl Lockchain {
 
     /// The size of an entry holding `payload`, or why it cannot be appended.
     fn check_payload(&self, payload: &[u8]) -> Result<u64, LockchainError> {
-        self.check_writable()?;
+        self.poison.check(&self.chain.path)?;
         let len = payload.len();
         let n = u32::try_from(len).map_err(|_| LockchainError::PayloadTooLarge { len })?;
         Ok(format::entry_size(n))
@@ -594,38 +552,37 @@ impl Lockchain {
     /// Writes an entry that [`check_payload`](Self::check_payload) accepted into room
     /// that [`reserve`](Self::reserve) made.
     fn write_reserved(&mut self, payload: &[u8]) -> Receipt {
-        let Map::ReadWrite(map) = &mut self.map else {
-            unreachable!("check_payload rejects read-only chains");
-        };
+        let c = &mut self.chain;
         // `check_payload` checked that the length fits in u32; `reserve` made room.
         let size = format::entry_size(payload.len() as u32);
-        let (start, stop) = (self.end as usize, (self.end + size) as usize);
-        let seq = self.offsets.len() as u64;
-        let prev = self.head.map_or(ZERO_DIGEST, |r| r.hash);
+        let (start, stop) = (c.end as usize, (c.end + size) as usize);
+        let seq = c.offsets.len() as u64;
+        let prev = c.head.map_or(ZERO_DIGEST, |r| r.hash);
         let (hash, leaf) = format::write_entry(
-            &mut map[start..stop],
-            self.alg,
+            &mut c.map[start..stop],
+            c.alg,
             seq,
             format::now_nanos(),
             &prev,
             payload,
         );
-        self.tree.push(leaf);
-        self.offsets.push(self.end);
-        self.end += size;
+        c.tree.push(leaf);
+        c.offsets.push(c.end);
+        c.end += size;
         let receipt = Receipt { seq, hash };
-        self.head = Some(receipt);
+        c.head = Some(receipt);
         receipt
     }
 
     /// Makes the map at least `needed` bytes long, doubling the file (to at least 64 KiB).
     fn reserve(&mut self, needed: u64) -> Result<(), LockchainError> {
-        let current = self.map.bytes().len() as u64;
+        let c = &mut self.chain;
+        let current = c.map.len() as u64;
         if needed <= current {
             return Ok(());
         }
-        let (map, _) = file::grow(&self.file, current, needed, MIN_GROWTH, &self.path)?;
-        self.map = Map::ReadWrite(map);
+        let (map, _) = mapped_file::grow(&c.file, current, needed, MIN_GROWTH, &c.path)?;
+        c.map = map;
         Ok(())
     }
 
@@ -657,46 +614,69 @@ impl Lockchain {
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn sync(&mut self) -> Result<(), LockchainError> {
-        self.check_writable()?;
-        let Map::ReadWrite(map) = &self.map else {
-            unreachable!("check_writable rejects read-only chains");
-        };
-        if self.end == self.committed.len {
+        let c = &mut self.chain;
+        self.poison.check(&c.path)?;
+        if c.end == c.committed.len {
             return Ok(());
         }
-        let start = self.committed.len as usize;
+        let start = c.committed.len as usize;
         let committed = Committed {
-            count: self.offsets.len() as u64,
-            len: self.end,
-            head: self.head.map_or(ZERO_DIGEST, |r| r.hash),
+            count: c.offsets.len() as u64,
+            len: c.end,
+            head: c.head.map_or(ZERO_DIGEST, |r| r.hash),
         };
-        let header = self.header_for(committed).encode();
-        let len = self.end as usize - start;
-        if let Err(e) = file::commit(&self.file, map, start, len, &header, &self.path) {
-            self.poisoned = Some(e.op());
-            return Err(e.into());
-        }
-        self.committed = committed;
+        let header = c.header_for(committed).encode();
+        let len = c.end as usize - start;
+        self.poison
+            .commit(&c.file, &c.map, start, len, &header, &c.path)?;
+        c.committed = committed;
         Ok(())
     }
 
-    /// [`LockchainError::ReadOnly`] or [`LockchainError::Poisoned`] if this handle may
-    /// not append or sync.
-    fn check_writable(&self) -> Result<(), LockchainError> {
-        if self.is_read_only() {
-            return Err(LockchainError::ReadOnly {
-                path: self.path.clone(),
-            });
-        }
-        if let Some(op) = self.poisoned {
-            return Err(LockchainError::Poisoned {
-                path: self.path.clone(),
-                op,
-            });
-        }
-        Ok(())
+    /// Bytes of unacknowledged tail that [`open`](Lockchain::open) overwrote with
+    /// zeroes (counted up to the last non-zero byte); 0 otherwise.
+    pub fn discarded_tail_bytes(&self) -> u64 {
+        self.discarded_tail
     }
 
+}
+
+impl LockchainReader {
+    /// Opens a chain to read: takes no lock, never writes, and sees the entries
+    /// committed when it opens (checked, every hash), whatever a writer does meanwhile.
+    ///
+    /// ```
+    /// use knhk_runtime::lockchain::{Lockchain, LockchainReader};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-ro-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("ro.lockchain");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let mut writer = Lockchain::create(&path)?;
+    /// writer.append(b"a")?;
+    /// writer.sync()?;
+    /// writer.append(b"b")?; // not synced: not visible to readers
+    /// let reader = LockchainReader::open(&path)?;
+    /// assert_eq!(reader.len(), 1);
+    /// writer.sync()?;
+    /// assert_eq!(reader.len(), 1); // still what was committed when it opened
+    /// assert_eq!(LockchainReader::open(&path)?.len(), 2);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<LockchainReader, LockchainError> {
+        let path = path.as_ref();
+        let file = mapped_file::open_shared(path)?;
+        let (header, _) = read_header(&file, path, HEADER_READ_ATTEMPTS)?;
+        // `read_header` checked that the committed length lies inside the file. The
+        // writer modifies only the header inside it (FORMAT.md §1.5), which this handle
+        // reads with `pread`, never through the map.
+        let map = mapped_file::map_shared(&file, header.committed_len, false, path)?;
+        load(path, file, &header, map)
+    }
+}
+
+impl<M: Mapping> LockchainReader<M> {
     fn header_for(&self, c: Committed) -> Header {
         Header {
             alg: self.alg,
@@ -725,10 +705,16 @@ impl Lockchain {
     /// ```
     pub fn get(&self, seq: u64) -> Option<Entry<'_>> {
         let offset = *self.offsets.get(usize::try_from(seq).ok()?)?;
-        // The bytes were checked when they were opened or written; `read_entry` still
-        // checks bounds, so a file changed behind the map gives `None`, not a panic.
-        let region = self.map.bytes().get(..usize::try_from(self.end).ok()?)?;
-        format::read_entry(region, offset).map(|raw| Entry { raw })
+        entry_at(self.region(), offset)
+    }
+
+    /// The mapped bytes up to the end of the last entry (empty if the map were
+    /// shorter, which `load` and `append` rule out).
+    fn region(&self) -> &[u8] {
+        usize::try_from(self.end)
+            .ok()
+            .and_then(|end| self.map.get(..end))
+            .unwrap_or_default()
     }
 
     /// Every entry in order, committed or not.
@@ -749,8 +735,8 @@ impl Lockchain {
     /// ```
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            chain: self,
-            next: 0,
+            region: self.region(),
+            offsets: self.offsets.iter(),
         }
     }
 
@@ -795,12 +781,6 @@ impl Lockchain {
         self.committed.count
     }
 
-    /// Bytes of unacknowledged tail that [`open`](Lockchain::open) overwrote with
-    /// zeroes (counted up to the last non-zero byte); 0 otherwise.
-    pub fn discarded_tail_bytes(&self) -> u64 {
-        self.discarded_tail
-    }
-
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
@@ -814,11 +794,6 @@ impl Lockchain {
     /// When the chain was created, in nanoseconds since the Unix epoch.
     pub fn created_nanos(&self) -> u64 {
         self.created
-    }
-
-    /// Whether the chain was opened with [`open_read_only`](Lockchain::open_read_only).
-    pub fn is_read_only(&self) -> bool {
-        matches!(self.map, Map::ReadOnly(_))
     }
 
     /// Re-reads the header from the file and re-hashes every entry this handle holds,
@@ -850,23 +825,19 @@ impl Lockchain {
         self.verify_with_header().map(|(head, _)| head)
     }
 
-    /// [`verify`](Lockchain::verify), also returning the header on disk it checked.
+    /// [`verify`](LockchainReader::verify), also returning the header on disk it checked.
     fn verify_with_header(&self) -> Result<(VerifiedHead, Header), LockchainError> {
-        let attempts = if self.is_read_only() {
-            HEADER_READ_ATTEMPTS
-        } else {
-            1
-        };
+        let attempts = if M::SHARED { HEADER_READ_ATTEMPTS } else { 1 };
         let (on_disk, _) = read_header(&self.file, &self.path, attempts)?;
         self.check_header_on_disk(&on_disk)?;
         let region = self
             .map
             .bytes()
-            .get(..file::to_usize(self.end, &self.path)?)
+            .get(..mapped_file::to_usize(self.end, &self.path)?)
             .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
                 path: self.path.clone(),
                 committed_len: self.end,
-                file_len: self.map.bytes().len() as u64,
+                file_len: self.map.len() as u64,
             })?;
         let c = self.committed;
         let mut committed_head = ZERO_DIGEST;
@@ -959,18 +930,18 @@ impl Lockchain {
         // entries (so in both count and length); with the count it opened with, it must
         // be the very header it opened with, head hash included.
         let ahead = on_disk.count > mine.count && on_disk.committed_len > mine.committed_len;
-        if *on_disk == mine || (ahead && self.is_read_only()) {
+        if *on_disk == mine || (ahead && M::SHARED) {
             return Ok(());
         }
         changed(format!(
             "{} committed entries ending at byte {} with head hash {}, expected {} ending at byte {} with head hash {}{}",
             on_disk.count,
             on_disk.committed_len,
-            to_hex(&on_disk.head),
+            on_disk.head,
             mine.count,
             mine.committed_len,
-            to_hex(&mine.head),
-            if self.is_read_only() {
+            mine.head,
+            if M::SHARED {
                 ", or more entries ending further"
             } else {
                 ""
@@ -978,7 +949,7 @@ impl Lockchain {
         ))
     }
 
-    /// [`verify`](Lockchain::verify), then checks that the chain still holds the entry
+    /// [`verify`](LockchainReader::verify), then checks that the chain still holds the entry
     /// of a receipt saved earlier, with the same hash: entries removed from the end
     /// give [`LockchainError::Truncated`]. A read-only handle opened before the
     /// receipt's entry was committed gives [`LockchainError::ReaderBehind`] instead:
@@ -1001,7 +972,7 @@ impl Lockchain {
     pub fn verify_against(&self, receipt: &Receipt) -> Result<VerifiedHead, LockchainError> {
         let (head, on_disk) = self.verify_with_header()?;
         if receipt.seq >= head.len {
-            if self.is_read_only() && receipt.seq < on_disk.count {
+            if M::SHARED && receipt.seq < on_disk.count {
                 return Err(LockchainError::ReaderBehind {
                     path: self.path.clone(),
                     receipt_seq: receipt.seq,
@@ -1079,6 +1050,61 @@ impl Lockchain {
     }
 }
 
+/// Checks the committed entries of `map` (the file from offset 0, at least up to the
+/// committed length) against `header` and builds the in-memory state around it.
+fn load<M: Mapping>(
+    path: &Path,
+    file: File,
+    header: &Header,
+    map: M,
+) -> Result<LockchainReader<M>, LockchainError> {
+    let bytes: &[u8] = &map;
+    let committed = bytes
+        .get(..mapped_file::to_usize(header.committed_len, path)?)
+        .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
+            path: path.to_owned(),
+            committed_len: header.committed_len,
+            file_len: bytes.len() as u64,
+        })?;
+    // The header's count and length are not trusted for the allocation (a sparse
+    // file can claim any length): every entry takes at least 88 bytes, and beyond
+    // MAX_PREALLOCATED_ENTRIES the vectors grow as the walk finds entries.
+    let bound = (header.committed_len - HEADER_LEN) / format::ENTRY_OVERHEAD;
+    let capacity = header.count.min(bound).min(MAX_PREALLOCATED_ENTRIES) as usize;
+    let mut offsets = Vec::with_capacity(capacity);
+    let mut tree = MerkleTree::with_capacity(header.alg, capacity);
+    let walked = format::walk(committed, header.alg, true, |e| {
+        offsets.push(e.offset);
+        tree.push(header.alg.leaf_hash(e.canonical));
+    })
+    .map_err(|(seq, offset, fault)| LockchainError::Corrupt {
+        path: path.to_owned(),
+        seq,
+        offset,
+        fault,
+    })?;
+    check_walk_end(path, header, walked.count, walked.head)?;
+    Ok(LockchainReader {
+        path: path.to_owned(),
+        file,
+        map,
+        alg: header.alg,
+        created: header.created,
+        offsets,
+        end: header.committed_len,
+        head: walked.count.checked_sub(1).map(|seq| Receipt {
+            seq,
+            hash: walked.head,
+        }),
+        committed: Committed {
+            count: walked.count,
+            len: header.committed_len,
+            head: walked.head,
+        },
+        tree,
+    })
+}
+
 /// Checks the end of a walk over the committed entries against the header.
 fn check_walk_end(
     path: &Path,
@@ -1103,29 +1129,33 @@ fn check_walk_end(
     Ok(())
 }
 
-/// Iterator over a chain's entries, from [`Lockchain::iter`].
+/// The entry at `offset` of `region`. The bytes were checked when they were opened or
+/// written; `read_entry` still checks bounds, so a file changed behind the map gives
+/// `None`, not a panic.
+fn entry_at(region: &[u8], offset: u64) -> Option<Entry<'_>> {
+    format::read_entry(region, offset).map(|raw| Entry { raw })
+}
+
+/// Iterator over a chain's entries, from [`LockchainReader::iter`].
 #[derive(Debug)]
 pub struct Iter<'a> {
-    chain: &'a Lockchain,
-    next: u64,
+    region: &'a [u8],
+    offsets: std::slice::Iter<'a, u64>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = Entry<'a>;
 
     fn next(&mut self) -> Option<Entry<'a>> {
-        let e = self.chain.get(self.next)?;
-        self.next += 1;
-        Some(e)
+        entry_at(self.region, *self.offsets.next()?)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.chain.len().saturating_sub(self.next) as usize;
-        (left, Some(left))
+        self.offsets.size_hint()
     }
 }
 
-impl<'a> IntoIterator for &'a Lockchain {
+impl<'a, M: Mapping> IntoIterator for &'a LockchainReader<M> {
     type Item = Entry<'a>;
     type IntoIter = Iter<'a>;
 
@@ -1134,10 +1164,19 @@ impl<'a> IntoIterator for &'a Lockchain {
     }
 }
 
+impl<'a> IntoIterator for &'a Lockchain {
+    type Item = Entry<'a>;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.chain.iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockchain::file::{FAIL_COMMIT_AT, ScratchDir};
+    use crate::mapped_file::{FAIL_COMMIT_AT, FileError, ScratchDir};
 
     #[test]
     fn a_failed_sync_poisons_the_handle_and_reopening_recovers() {
@@ -1150,12 +1189,14 @@ mod tests {
             let unacked = chain.append(b"not acknowledged").unwrap();
             FAIL_COMMIT_AT.with(|f| f.set(Some(op)));
             match chain.sync() {
-                Err(LockchainError::Io { op: failed, .. }) => assert_eq!(failed, op),
+                Err(LockchainError::File(FileError::Io { op: failed, .. })) => {
+                    assert_eq!(failed, op)
+                }
                 other => panic!("{op}: {other:?}"),
             }
             // The retry that could report success for dropped pages is refused.
             match chain.sync() {
-                Err(e @ LockchainError::Poisoned { .. }) => {
+                Err(e @ LockchainError::File(FileError::Poisoned { .. })) => {
                     assert!(e.to_string().contains(&format!("failed at {op}")), "{e}");
                     assert!(e.to_string().contains("reopen"), "{e}");
                     assert_eq!(e.kind(), "poisoned");
@@ -1164,11 +1205,11 @@ mod tests {
             }
             assert!(matches!(
                 chain.append(b"more"),
-                Err(LockchainError::Poisoned { .. })
+                Err(LockchainError::File(FileError::Poisoned { .. }))
             ));
             assert!(matches!(
                 chain.append_batch(&[b"more"]),
-                Err(LockchainError::Poisoned { .. })
+                Err(LockchainError::File(FileError::Poisoned { .. }))
             ));
             assert_eq!((chain.len(), chain.committed_len()), (2, 1));
             // Reading still works.

@@ -19,19 +19,136 @@ use core::fmt;
 
 use sha2::Digest as _;
 
-/// A 32-byte hash value (the output of SHA-256 and of unkeyed BLAKE3).
+/// A 32-byte hash value (the output of SHA-256 and of unkeyed BLAKE3): an entry hash,
+/// a head hash, a Merkle leaf, node or root.
 ///
-/// A plain array rather than a newtype: it is what the file format stores (head hash,
-/// entry hash), what `ct-merkle`, `bytemuck` and slices take without conversion, and
-/// what the lockchain's other modules share. [`to_hex`] formats one for messages.
+/// `Display` writes it as 64 lowercase hex digits, `FromStr` reads that back, and
+/// `Debug` writes `Digest(` hex `)`. Serde sees the 32-byte array (`#[serde(transparent)]`),
+/// so serialized receipts are unchanged by the newtype.
 ///
 /// ```
 /// use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm};
 ///
-/// let d: Digest = HashAlgorithm::Sha256.hash(&[]);
-/// assert_eq!(d.len(), 32);
+/// let d: Digest = HashAlgorithm::Sha256.hash(&[b"abc"]);
+/// let hex = d.to_string();
+/// assert_eq!(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+/// assert_eq!(hex.parse::<Digest>(), Ok(d));
+/// assert_eq!(format!("{d:?}"), format!("Digest({hex})"));
+/// assert_eq!(Digest::from([0xab; 32]).as_bytes()[0], 0xab);
 /// ```
-pub type Digest = [u8; 32];
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+#[repr(transparent)]
+pub struct Digest([u8; DIGEST_LEN]);
+
+impl Digest {
+    /// The digest of all zeroes, which the format stores for "no previous entry".
+    pub const ZERO: Digest = Digest([0; DIGEST_LEN]);
+
+    /// The digest holding `bytes`.
+    #[must_use]
+    pub const fn new(bytes: [u8; DIGEST_LEN]) -> Digest {
+        Digest(bytes)
+    }
+
+    /// The 32 bytes.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &[u8; DIGEST_LEN] {
+        &self.0
+    }
+
+    /// The 32 bytes, by value.
+    #[must_use]
+    pub const fn to_bytes(self) -> [u8; DIGEST_LEN] {
+        self.0
+    }
+}
+
+impl From<[u8; DIGEST_LEN]> for Digest {
+    fn from(bytes: [u8; DIGEST_LEN]) -> Digest {
+        Digest(bytes)
+    }
+}
+
+impl From<Digest> for [u8; DIGEST_LEN] {
+    fn from(d: Digest) -> [u8; DIGEST_LEN] {
+        d.0
+    }
+}
+
+impl AsRef<[u8]> for Digest {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in &self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({self})")
+    }
+}
+
+/// Why a string is not a [`Digest`]: not 64 hex digits.
+///
+/// ```
+/// use knhk_runtime::lockchain::digest::{Digest, ParseDigestError};
+///
+/// assert_eq!("abc".parse::<Digest>(), Err(ParseDigestError::Length { found: 3 }));
+/// let e = "zz".repeat(32).parse::<Digest>().unwrap_err();
+/// assert_eq!(e, ParseDigestError::NotHex { offset: 0 });
+/// assert_eq!(e.to_string(), "not a hex digit at character 0 of the digest");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseDigestError {
+    /// Another length than 64 characters.
+    #[error("a digest is 64 hex digits, found {found} characters")]
+    Length {
+        /// The string's length in bytes.
+        found: usize,
+    },
+    /// A character that is not a hex digit.
+    #[error("not a hex digit at character {offset} of the digest")]
+    NotHex {
+        /// Its byte offset in the string.
+        offset: usize,
+    },
+}
+
+impl core::str::FromStr for Digest {
+    type Err = ParseDigestError;
+
+    /// 64 hex digits, either case.
+    fn from_str(s: &str) -> Result<Digest, ParseDigestError> {
+        let b = s.as_bytes();
+        if b.len() != 2 * DIGEST_LEN {
+            return Err(ParseDigestError::Length { found: b.len() });
+        }
+        let digit = |i: usize| -> Result<u8, ParseDigestError> {
+            match b[i] {
+                c @ b'0'..=b'9' => Ok(c - b'0'),
+                c @ b'a'..=b'f' => Ok(c - b'a' + 10),
+                c @ b'A'..=b'F' => Ok(c - b'A' + 10),
+                _ => Err(ParseDigestError::NotHex { offset: i }),
+            }
+        };
+        let mut out = [0u8; DIGEST_LEN];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = digit(2 * i)? << 4 | digit(2 * i + 1)?;
+        }
+        Ok(Digest(out))
+    }
+}
 
 /// The number of bytes in a [`Digest`].
 ///
@@ -53,11 +170,11 @@ pub const LEAF_PREFIX: u8 = 0x00;
 /// The first byte hashed for a Merkle node: node hash = `H(0x01 ‖ left ‖ right)` (RFC 6962 §2.1).
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::{HashAlgorithm, NODE_PREFIX};
+/// use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm, NODE_PREFIX};
 ///
 /// let alg = HashAlgorithm::Sha256;
-/// let (l, r) = ([1; 32], [2; 32]);
-/// assert_eq!(alg.node_hash(&l, &r), alg.hash(&[&[NODE_PREFIX], &l, &r]));
+/// let (l, r) = (Digest::new([1; 32]), Digest::new([2; 32]));
+/// assert_eq!(alg.node_hash(&l, &r), alg.hash(&[&[NODE_PREFIX], &[1; 32], &[2; 32]]));
 /// ```
 pub const NODE_PREFIX: u8 = 0x01;
 
@@ -143,11 +260,11 @@ impl HashAlgorithm {
     /// The hash of the concatenation of `parts`, computed without concatenating them.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::{HashAlgorithm, to_hex};
+    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
     ///
     /// // FIPS 180-4's "abc" example.
     /// assert_eq!(
-    ///     to_hex(&HashAlgorithm::Sha256.hash(&[b"a", b"bc"])),
+    ///     HashAlgorithm::Sha256.hash(&[b"a", b"bc"]).to_string(),
     ///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
     /// );
     /// ```
@@ -161,14 +278,14 @@ impl HashAlgorithm {
                 for part in parts {
                     hasher.update(part);
                 }
-                hasher.finalize().into()
+                Digest(hasher.finalize().into())
             }
             Self::Blake3 => {
                 let mut hasher = blake3::Hasher::new();
                 for part in parts {
                     hasher.update(part);
                 }
-                *hasher.finalize().as_bytes()
+                Digest(*hasher.finalize().as_bytes())
             }
         }
     }
@@ -176,9 +293,9 @@ impl HashAlgorithm {
     /// The root of the empty Merkle tree, `MTH({}) = H()`: the hash of no bytes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::{HashAlgorithm, to_hex};
+    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
     ///
-    /// assert!(to_hex(&HashAlgorithm::Sha256.empty_root()).starts_with("e3b0c442"));
+    /// assert!(HashAlgorithm::Sha256.empty_root().to_string().starts_with("e3b0c442"));
     /// ```
     #[must_use]
     pub fn empty_root(self) -> Digest {
@@ -188,10 +305,10 @@ impl HashAlgorithm {
     /// The Merkle leaf hash of `leaf_input`: `H(0x00 ‖ leaf_input)`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::{HashAlgorithm, to_hex};
+    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
     ///
     /// // RFC 6962 leaf hash of the empty leaf, as Certificate Transparency tools compute it.
-    /// assert!(to_hex(&HashAlgorithm::Sha256.leaf_hash(b"")).starts_with("6e340b9c"));
+    /// assert!(HashAlgorithm::Sha256.leaf_hash(b"").to_string().starts_with("6e340b9c"));
     /// ```
     #[must_use]
     pub fn leaf_hash(self, leaf_input: &[u8]) -> Digest {
@@ -209,7 +326,7 @@ impl HashAlgorithm {
     /// ```
     #[must_use]
     pub fn node_hash(self, left: &Digest, right: &Digest) -> Digest {
-        self.hash(&[&[NODE_PREFIX], left, right])
+        self.hash(&[&[NODE_PREFIX], left.as_bytes(), right.as_bytes()])
     }
 }
 
@@ -217,29 +334,6 @@ impl fmt::Display for HashAlgorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// Bytes as lowercase hexadecimal digits, two per byte, for messages and logs: a
-/// digest is 64 of them.
-///
-/// ```
-/// use knhk_runtime::lockchain::digest::to_hex;
-///
-/// let mut d = [0u8; 32];
-/// d[0] = 0xab;
-/// assert!(to_hex(&d).starts_with("ab00"));
-/// assert_eq!(to_hex(&d).len(), 64);
-/// assert_eq!(to_hex(b"KN"), "4b4e");
-/// ```
-#[must_use]
-pub fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(2 * bytes.len());
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 /// Counts calls to [`HashAlgorithm::hash`] on the current thread, so tests can check
@@ -288,26 +382,26 @@ mod tests {
         // FIPS 180-4 and the BLAKE3 reference: the hashes of "" and "abc".
         let sha = HashAlgorithm::Sha256;
         assert_eq!(
-            to_hex(&sha.hash(&[])),
+            sha.hash(&[]).to_string(),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            to_hex(&sha.hash(&[b"abc"])),
+            sha.hash(&[b"abc"]).to_string(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         let b3 = HashAlgorithm::Blake3;
         assert_eq!(
-            to_hex(&b3.hash(&[])),
+            b3.hash(&[]).to_string(),
             "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"
         );
         // transparency-dev/merkle rfc6962_test.go: HashLeaf("L123456"),
         // HashChildren("N123", "N456") (children of 4 bytes, so through `hash`).
         assert_eq!(
-            to_hex(&sha.leaf_hash(b"L123456")),
+            sha.leaf_hash(b"L123456").to_string(),
             "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"
         );
         assert_eq!(
-            to_hex(&sha.hash(&[&[NODE_PREFIX], b"N123", b"N456"])),
+            sha.hash(&[&[NODE_PREFIX], b"N123", b"N456"]).to_string(),
             "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb"
         );
     }
@@ -332,6 +426,35 @@ mod tests {
         assert_ne!(
             HashAlgorithm::Sha256.hash(&[b"x"]),
             HashAlgorithm::Blake3.hash(&[b"x"])
+        );
+    }
+
+    #[test]
+    fn digest_display_and_from_str_round_trip() {
+        for alg in HashAlgorithm::ALL {
+            for input in [&b""[..], b"abc", &[0xff; 100]] {
+                let d = alg.hash(&[input]);
+                let hex = d.to_string();
+                assert_eq!(hex.len(), 64);
+                assert!(hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')), "{hex}");
+                assert_eq!(hex.parse::<Digest>(), Ok(d));
+                assert_eq!(hex.to_uppercase().parse::<Digest>(), Ok(d));
+            }
+        }
+        let mut bytes = [0u8; 32];
+        bytes[0] = 0x0a;
+        bytes[31] = 0xf0;
+        let hex = Digest::new(bytes).to_string();
+        assert!(hex.starts_with("0a00") && hex.ends_with("00f0"), "{hex}");
+        let mut bad = hex.clone().into_bytes();
+        bad[63] = b'g';
+        assert_eq!(
+            String::from_utf8(bad).unwrap().parse::<Digest>(),
+            Err(ParseDigestError::NotHex { offset: 63 })
+        );
+        assert_eq!(
+            hex[..62].parse::<Digest>(),
+            Err(ParseDigestError::Length { found: 62 })
         );
     }
 }

@@ -1,74 +1,35 @@
-//! Errors of the [`Lockchain`](super::Lockchain): each names the file and, for damage,
+//! Errors of the [`Lockchain`](super::Lockchain) and its reader: each names the file and, for damage,
 //! the byte offset, the sequence number and what was expected against what was found.
 
-use super::digest::{Digest, to_hex};
+use super::digest::Digest;
+use crate::mapped_file::{FileError, show_magic};
 use std::fmt;
-use std::io;
 use std::path::PathBuf;
 
 /// What went wrong with a lockchain file.
 ///
 /// ```
-/// use knhk_runtime::lockchain::{Lockchain, LockchainError};
+/// use knhk_runtime::lockchain::{LockchainError, LockchainReader};
 ///
-/// let dir = std::env::temp_dir().join(format!("knhk-doc-err-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
-/// let path = dir.join("zero-length.lockchain");
-/// std::fs::write(&path, b"").unwrap();
-/// match Lockchain::open_read_only(&path) {
-///     Err(LockchainError::TruncatedHeader { file_len: 0, .. }) => {}
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("zero-length.lockchain");
+/// std::fs::write(&path, b"")?;
+/// match LockchainReader::open(&path) {
+///     Err(e @ LockchainError::TruncatedHeader { file_len: 0, .. }) => {
+///         assert!(e.to_string().starts_with(&format!("{}: ", path.display())));
+///     }
 ///     other => panic!("{other:?}"),
 /// }
-/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LockchainError {
-    /// An I/O call failed.
-    #[error("{}: {op}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What was being done (`"open"`, `"mmap"`, `"fdatasync"`, ...).
-        op: &'static str,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
-    },
-    /// Another handle holds the writer lock on the file.
-    #[error(
-        "{}: locked by another writer; open it with `Lockchain::open_read_only` to read while it writes",
-        path.display()
-    )]
-    Locked {
-        /// The file.
-        path: PathBuf,
-    },
-    /// `append` or `sync` on a chain opened with `open_read_only`.
-    #[error(
-        "{}: opened read-only; open it with `Lockchain::open` to append",
-        path.display()
-    )]
-    ReadOnly {
-        /// The file.
-        path: PathBuf,
-    },
-    /// `append` or `sync` after a `sync` of this handle failed: the kernel may have
-    /// dropped the unsynced pages when their writeback failed, so a retried `sync` could
-    /// report success for data that is gone. Drop the handle and reopen the file:
-    /// [`Lockchain::open`](super::Lockchain::open) recovers the last committed state
-    /// (entries appended since are discarded as an unacknowledged tail).
-    #[error(
-        "{}: a previous sync failed at {op}; this handle appends and syncs no more: reopen the \
-         file, which recovers the last committed state",
-        path.display()
-    )]
-    Poisoned {
-        /// The file.
-        path: PathBuf,
-        /// The step of the failed sync (`"msync"`, `"write header"` or `"fdatasync"`).
-        op: &'static str,
-    },
+    /// Opening, locking, mapping, growing or syncing the file failed, or the handle is
+    /// poisoned by an earlier failed sync ([`FileError::Poisoned`]): the same errors
+    /// as `MmapStorage`'s.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A payload longer than the format's 2^32 - 1 bytes.
     #[error("payload of {len} bytes exceeds the maximum of 4294967295 bytes per entry")]
     PayloadTooLarge {
@@ -118,8 +79,8 @@ pub enum LockchainError {
     #[error(
         "{}: header hash at byte offset 96 does not match the header: expected {}, found {}",
         path.display(),
-        to_hex(expected),
-        to_hex(found)
+        expected,
+        found
     )]
     HeaderHashMismatch {
         /// The file.
@@ -184,8 +145,8 @@ pub enum LockchainError {
     #[error(
         "{}: header head hash (byte offset 32) is {}, the last committed entry's hash is {}",
         path.display(),
-        to_hex(header),
-        to_hex(found)
+        header,
+        found
     )]
     HeadMismatch {
         /// The file.
@@ -239,12 +200,12 @@ pub enum LockchainError {
         /// Entries in the chain.
         len: u64,
     },
-    /// `verify_against` on a read-only handle opened before the receipt's entry was
+    /// `verify_against` on a reader opened before the receipt's entry was
     /// committed: the file holds it, this handle does not; reopen to see it.
     #[error(
         "{}: this handle holds {len} entries, opened before entry {receipt_seq} of the receipt \
          was committed; the file now holds {committed_on_disk}: reopen it with \
-         `Lockchain::open_read_only` to check the receipt",
+         `LockchainReader::open` to check the receipt",
         path.display()
     )]
     ReaderBehind {
@@ -261,8 +222,8 @@ pub enum LockchainError {
     #[error(
         "{}: entry {seq} has hash {}, the receipt says {}",
         path.display(),
-        to_hex(found),
-        to_hex(expected)
+        found,
+        expected
     )]
     ReceiptMismatch {
         /// The file.
@@ -327,13 +288,6 @@ impl fmt::Display for HeaderField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// A file's first 8 bytes for a bad-magic message, the same for lockchain and
-/// `MmapStorage` files: escaped ASCII in backquotes, then hex, e.g.
-/// `` `%PDF-1.7` (255044462d312e37) ``.
-pub(crate) fn show_magic(found: &[u8; 8]) -> String {
-    format!("`{}` ({})", found.escape_ascii(), to_hex(found))
 }
 
 /// What is wrong with one entry, in the order FORMAT.md §1.2 checks it.
@@ -437,14 +391,14 @@ impl fmt::Display for EntryFault {
             EntryFault::BrokenLink { expected, found } => write!(
                 f,
                 "broken link: previous hash is {}, the previous entry's hash is {}",
-                to_hex(found),
-                to_hex(expected)
+                found,
+                expected
             ),
             EntryFault::HashMismatch { expected, found } => write!(
                 f,
                 "hash mismatch: stored entry hash is {}, the entry hashes to {}",
-                to_hex(found),
-                to_hex(expected)
+                found,
+                expected
             ),
         }
     }
@@ -460,10 +414,7 @@ impl LockchainError {
     /// ```
     pub fn kind(&self) -> &'static str {
         match self {
-            LockchainError::Io { .. } => "io",
-            LockchainError::Locked { .. } => "locked",
-            LockchainError::ReadOnly { .. } => "read-only",
-            LockchainError::Poisoned { .. } => "poisoned",
+            LockchainError::File(e) => e.kind(),
             LockchainError::PayloadTooLarge { .. } => "payload too large",
             LockchainError::TruncatedHeader { .. } => "truncated header",
             LockchainError::BadMagic { .. } => "bad magic",

@@ -5,6 +5,7 @@
 
 use super::digest::{Digest, HashAlgorithm};
 use super::error::{EntryFault, HeaderField, LockchainError};
+use crate::mapped_file::{u32_at, u64_at, u16_at};
 use std::path::Path;
 
 /// `KNHKLCHN`.
@@ -18,7 +19,7 @@ pub(crate) const ENTRY_FIXED: u64 = 56;
 /// Bytes of an entry besides its payload and padding: the fixed part and the entry hash.
 pub(crate) const ENTRY_OVERHEAD: u64 = ENTRY_FIXED + 32;
 /// The hash of "no previous entry".
-pub(crate) const ZERO_DIGEST: Digest = [0; 32];
+pub(crate) const ZERO_DIGEST: Digest = Digest::ZERO;
 
 /// The header's fields (FORMAT.md §1.1) besides the constants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,34 +31,10 @@ pub(crate) struct Header {
     pub(crate) created: u64,
 }
 
-// Little-endian readers for the lockchain's and `MmapStorage`'s headers and entries;
-// the caller has checked that `b` holds the bytes (they panic otherwise).
-
-/// The little-endian `u16` at `b[at..at + 2]`.
-pub(crate) fn u16_at(b: &[u8], at: usize) -> u16 {
-    let mut a = [0; 2];
-    a.copy_from_slice(&b[at..at + 2]);
-    u16::from_le_bytes(a)
-}
-
-/// The little-endian `u32` at `b[at..at + 4]`.
-pub(crate) fn u32_at(b: &[u8], at: usize) -> u32 {
-    let mut a = [0; 4];
-    a.copy_from_slice(&b[at..at + 4]);
-    u32::from_le_bytes(a)
-}
-
-/// The little-endian `u64` at `b[at..at + 8]`.
-pub(crate) fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut a = [0; 8];
-    a.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(a)
-}
-
 fn digest_at(b: &[u8], at: usize) -> Digest {
-    let mut d = ZERO_DIGEST;
+    let mut d = [0; 32];
     d.copy_from_slice(&b[at..at + 32]);
-    d
+    Digest::new(d)
 }
 
 impl Header {
@@ -71,10 +48,10 @@ impl Header {
         b[12..16].copy_from_slice(&(HEADER_LEN as u32).to_le_bytes());
         b[16..24].copy_from_slice(&self.count.to_le_bytes());
         b[24..32].copy_from_slice(&self.committed_len.to_le_bytes());
-        b[32..64].copy_from_slice(&self.head);
+        b[32..64].copy_from_slice(self.head.as_bytes());
         b[64..72].copy_from_slice(&self.created.to_le_bytes());
         let hash = self.alg.hash(&[&b[..96]]);
-        b[96..128].copy_from_slice(&hash);
+        b[96..128].copy_from_slice(hash.as_bytes());
         b
     }
 
@@ -205,14 +182,14 @@ pub(crate) fn write_entry(
     dst[4..8].fill(0);
     dst[8..16].copy_from_slice(&seq.to_le_bytes());
     dst[16..24].copy_from_slice(&timestamp.to_le_bytes());
-    dst[24..56].copy_from_slice(prev);
+    dst[24..56].copy_from_slice(prev.as_bytes());
     dst[fixed..canonical_len].copy_from_slice(payload);
     let hash_at = dst.len() - 32;
     dst[canonical_len..hash_at].fill(0);
     let canonical = &dst[..canonical_len];
     let hash = alg.hash(&[canonical]);
     let leaf = alg.leaf_hash(canonical);
-    dst[hash_at..].copy_from_slice(&hash);
+    dst[hash_at..].copy_from_slice(hash.as_bytes());
     (hash, leaf)
 }
 

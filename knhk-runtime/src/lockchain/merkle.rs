@@ -36,7 +36,7 @@
 //! # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
 //! ```
 
-use super::digest::{DIGEST_LEN, Digest, HashAlgorithm, to_hex};
+use super::digest::{DIGEST_LEN, Digest, HashAlgorithm};
 
 /// Why a Merkle root or proof could not be produced, or why a proof was rejected.
 ///
@@ -115,18 +115,18 @@ pub enum ProofError {
     /// the new root).
     #[error("the proof leads to root {computed}, not to the trusted root {trusted}")]
     RootMismatch {
-        /// The root the verifier trusts, in hex.
-        trusted: String,
-        /// The root the proof leads to, in hex.
-        computed: String,
+        /// The root the verifier trusts.
+        trusted: Digest,
+        /// The root the proof leads to.
+        computed: Digest,
     },
     /// A consistency proof that does not lead to the trusted old root.
     #[error("the proof leads to old root {computed}, not to the trusted old root {trusted}")]
     OldRootMismatch {
-        /// The old root the verifier trusts, in hex.
-        trusted: String,
-        /// The old root the proof leads to, in hex.
-        computed: String,
+        /// The old root the verifier trusts.
+        trusted: Digest,
+        /// The old root the proof leads to.
+        computed: Digest,
     },
     /// Bytes that are not a serialized proof.
     #[error("{len} bytes are not a proof: expected 16 bytes of sizes, then 32 bytes per hash")]
@@ -193,7 +193,7 @@ fn proof_to_bytes(a: u64, b: u64, hashes: &[Digest]) -> Vec<u8> {
     out.extend_from_slice(&a.to_le_bytes());
     out.extend_from_slice(&b.to_le_bytes());
     for h in hashes {
-        out.extend_from_slice(h);
+        out.extend_from_slice(h.as_bytes());
     }
     out
 }
@@ -210,7 +210,7 @@ fn proof_from_bytes(bytes: &[u8]) -> Result<(u64, u64, Vec<Digest>), ProofError>
     Ok((
         u64::from_le_bytes(*a),
         u64::from_le_bytes(*b),
-        chunks.to_vec(),
+        chunks.iter().map(|c| Digest::new(*c)).collect(),
     ))
 }
 
@@ -814,8 +814,8 @@ pub fn verify_inclusion(
     }
     if r != *root {
         return Err(ProofError::RootMismatch {
-            trusted: to_hex(root),
-            computed: to_hex(&r),
+            trusted: *root,
+            computed: r,
         });
     }
     Ok(())
@@ -883,12 +883,12 @@ pub fn verify_consistency(
         });
     }
     let old_mismatch = |computed: &Digest| ProofError::OldRootMismatch {
-        trusted: to_hex(old_root),
-        computed: to_hex(computed),
+        trusted: *old_root,
+        computed: *computed,
     };
     let new_mismatch = |computed: &Digest| ProofError::RootMismatch {
-        trusted: to_hex(new_root),
-        computed: to_hex(computed),
+        trusted: *new_root,
+        computed: *computed,
     };
     if old_size == 0 {
         let empty = alg.empty_root();
@@ -1038,7 +1038,7 @@ mod tests {
         for (i, byte) in out.iter_mut().enumerate() {
             *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("test vector is hex");
         }
-        out
+        Digest::new(out)
     }
 
     // transparency-dev/merkle testonly/constants.go (also RFC 6962 test data in
@@ -1078,12 +1078,12 @@ mod tests {
         let tree = kat_tree();
         for (size, root) in KAT_ROOTS.iter().enumerate() {
             assert_eq!(
-                to_hex(&tree.root_at(size as u64).unwrap()),
+                tree.root_at(size as u64).unwrap().to_string(),
                 *root,
                 "size {size}"
             );
         }
-        assert_eq!(to_hex(&tree.root()), KAT_ROOTS[8]);
+        assert_eq!(tree.root().to_string(), KAT_ROOTS[8]);
     }
 
     #[test]
@@ -1344,7 +1344,7 @@ mod tests {
             Err(ProofError::WrongProofLength { .. })
         ));
         let mut front = proof.clone();
-        front.hashes.insert(0, [0; 32]);
+        front.hashes.insert(0, Digest::ZERO);
         assert!(matches!(
             verify(&root, size, index, &leaf, &front),
             Err(ProofError::WrongProofLength { .. })
@@ -1590,7 +1590,7 @@ mod tests {
             .map(|i| {
                 let mut d = [0u8; 32];
                 d[..8].copy_from_slice(&i.to_le_bytes());
-                d
+                Digest::new(d)
             })
             .collect();
         let ((), pushes) = counter::count(|| tree.extend(leaves.iter().copied()));

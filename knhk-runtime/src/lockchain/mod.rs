@@ -7,46 +7,44 @@
 //! the committed length is an error naming the entry and byte offset, and a crash's
 //! unacknowledged tail is dropped on the next [`Lockchain::open`].
 //!
+//! The writer and the reader are two types: [`Lockchain`] appends and syncs under the
+//! file's writer lock; [`LockchainReader`] takes no lock, has no way to write, and sees
+//! the entries committed when it opened. Every read (`get`, `iter`, `verify`, Merkle
+//! roots and proofs) is a method of `LockchainReader`, which a `Lockchain` derefs to.
+//!
 //! ```
 //! # #[cfg(unix)] {
-//! use knhk_runtime::lockchain::Lockchain;
+//! use knhk_runtime::lockchain::{Lockchain, LockchainReader};
 //!
-//! # let dir = std::env::temp_dir().join(format!("knhk-doc-mod-{}", std::process::id()));
-//! # std::fs::create_dir_all(&dir).unwrap();
-//! # let path = dir.join("log.lockchain");
-//! # let _ = std::fs::remove_file(&path);
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("log.lockchain");
 //! let mut log = Lockchain::create(&path)?;
 //! let receipt = log.append(b"deploy 1.4.2")?;
 //! log.sync()?; // acknowledged
 //! drop(log);
-//! let log = Lockchain::open_read_only(&path)?;
+//! let log = LockchainReader::open(&path)?;
 //! log.verify_against(&receipt)?;
 //! assert_eq!(log.get(0).unwrap().payload(), b"deploy 1.4.2");
-//! # std::fs::remove_dir_all(&dir).unwrap();
 //! # }
-//! # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod digest;
 pub mod merkle;
-#[cfg(unix)]
-pub mod storage;
 
 #[cfg(unix)]
 mod chain;
 mod error;
 #[cfg(unix)]
-mod file;
-#[cfg(unix)]
 mod format;
 
 #[cfg(unix)]
-pub use chain::{CreateOptions, Entry, Iter, Lockchain, MIN_GROWTH, Receipt, VerifiedHead};
+pub use chain::{
+    CreateOptions, Entry, Iter, Lockchain, LockchainReader, MIN_GROWTH, Receipt, VerifiedHead,
+};
 pub use digest::{Digest, HashAlgorithm};
 pub use error::{EntryFault, HeaderField, LockchainError};
 pub use merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
-#[cfg(unix)]
-pub use storage::{MmapStorage, Record, StorageError};
 
 /// The on-disk format, version 1: the specification the code and tests follow.
 #[doc = include_str!("FORMAT.md")]

@@ -1,14 +1,18 @@
-//! [`MmapStorage`]: fixed-size records of one `bytemuck::Pod` type in a memory-mapped
-//! file, read in place (FORMAT.md §2).
+//! [`MmapStorage`] and [`MmapStorageReader`]: fixed-size records of one
+//! `bytemuck::Pod` type in a memory-mapped file, read in place (Unix only; the file
+//! format is §2 of the [lockchain's format](crate::lockchain::format_spec)).
+//!
+//! The writer, [`MmapStorage`], pushes and syncs under the file's writer lock; the
+//! reader, [`MmapStorageReader`], takes no lock and has no way to write. Every read
+//! (`get`, `as_slice`, `iter`, `len`) is a method of `MmapStorageReader`, which an
+//! `MmapStorage` derefs to.
 
-use super::error::show_magic;
-use super::file::{self, FileError, Map};
-use super::format::{u16_at, u32_at, u64_at};
-use memmap2::MmapOptions;
+use crate::mapped_file::{self, FileError, Mapping, Poison, show_magic, u16_at, u32_at, u64_at};
+use memmap2::{Mmap, MmapMut};
 use std::fmt;
-use std::fs::{File, OpenOptions};
-use std::io;
+use std::fs::File;
 use std::marker::PhantomData;
+use std::ops::Deref;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +37,7 @@ const MIN_FILE_LEN: u64 = 64 * 1024;
 /// or moving the type keeps its files readable.)
 ///
 /// ```
-/// use knhk_runtime::lockchain::Record;
+/// use knhk_runtime::mmap_storage::Record;
 ///
 /// #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 /// #[repr(C)]
@@ -58,7 +62,7 @@ pub trait Record: bytemuck::Pod {
 /// header mismatch names the value expected and the value found.
 ///
 /// ```
-/// use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
+/// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record, StorageError};
 ///
 /// #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 /// #[repr(C)]
@@ -82,50 +86,11 @@ pub trait Record: bytemuck::Pod {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StorageError {
-    /// An I/O call failed.
-    #[error("{}: {op}: {source}", path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What was being done (`"open"`, `"mmap"`, `"fdatasync"`, ...).
-        op: &'static str,
-        /// The operating system's error.
-        #[source]
-        source: io::Error,
-    },
-    /// Another handle holds the writer lock on the file.
-    #[error(
-        "{}: locked by another writer; open it with `MmapStorage::open_read_only` to read while it writes",
-        path.display()
-    )]
-    Locked {
-        /// The file.
-        path: PathBuf,
-    },
-    /// `push`, `reserve` or `sync` after a `sync` of this handle failed: the kernel may
-    /// have dropped the unsynced pages when their writeback failed, so a retried `sync`
-    /// could report success for data that is gone. Drop the handle and reopen the file:
-    /// [`MmapStorage::open`] recovers the records of the last successful sync.
-    #[error(
-        "{}: a previous sync failed at {op}; this handle pushes and syncs no more: reopen the \
-         file, which recovers the last synced state",
-        path.display()
-    )]
-    Poisoned {
-        /// The file.
-        path: PathBuf,
-        /// The step of the failed sync (`"msync"`, `"write header"` or `"fdatasync"`).
-        op: &'static str,
-    },
-    /// `push`, `reserve` or `sync` on a storage opened with `open_read_only`.
-    #[error(
-        "{}: opened read-only; open it with `MmapStorage::open` to push records",
-        path.display()
-    )]
-    ReadOnly {
-        /// The file.
-        path: PathBuf,
-    },
+    /// Opening, locking, mapping, growing or syncing the file failed, or the handle is
+    /// poisoned by an earlier failed sync ([`FileError::Poisoned`]): the same errors
+    /// as the lockchain's.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// The file is shorter than the 64-byte header but starts with the magic, or is
     /// shorter than the magic (a zero-length file is this too).
     #[error(
@@ -226,35 +191,27 @@ pub enum StorageError {
     },
 }
 
-impl From<FileError> for StorageError {
-    fn from(e: FileError) -> StorageError {
-        match e {
-            FileError::Io { path, op, source } => StorageError::Io { path, op, source },
-            FileError::Locked { path } => StorageError::Locked { path },
-        }
-    }
-}
-
-/// Fixed-size records of one type `T` in a memory-mapped file: `get` returns a
-/// reference into the map, with no copy and no system call (Unix only).
+/// Fixed-size records of one type `T` in a memory-mapped file, written: `push` and
+/// `sync` under the file's writer lock (Unix only).
 ///
 /// The file is a 64-byte header (magic `KNHKSTOR`, version, record size, the record
 /// type's [`Record::TYPE_ID`], length) followed by the records (FORMAT.md §2, in [the
-/// module docs](super)).
+/// lockchain's format](crate::lockchain::format_spec)).
 ///
 /// - [`create`](MmapStorage::create) / [`open`](MmapStorage::open) take the writer lock
-///   (`flock`-style, [`StorageError::Locked`] at once if another handle holds it);
-///   [`open_read_only`](MmapStorage::open_read_only) takes none, never writes, and sees
-///   the records synced when it opened.
+///   (`flock`-style, [`FileError::Locked`] at once if another handle holds it);
+///   [`MmapStorageReader::open`] takes none, never writes, and sees the records synced
+///   when it opened.
 /// - [`push`](MmapStorage::push) writes into the map, growing the file by doubling.
 ///   Nothing is durable until [`sync`](MmapStorage::sync) returns: records pushed since
-///   are not part of the storage after a reopen. [`len`](MmapStorage::len) and
-///   [`get`](MmapStorage::get) see pushed records at once.
+///   are not part of the storage after a reopen. The reads, which a writer derefs to
+///   ([`len`](MmapStorageReader::len), [`get`](MmapStorageReader::get), ...), see
+///   pushed records at once.
 /// - Records are the bytes of `T` as in memory, so a file moves between hosts of the
 ///   same byte order only.
 ///
 /// ```
-/// use knhk_runtime::lockchain::{MmapStorage, Record};
+/// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record};
 ///
 /// #[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
 /// #[repr(C)]
@@ -266,10 +223,8 @@ impl From<FileError> for StorageError {
 ///     const TYPE_ID: u64 = 0x51;
 /// }
 ///
-/// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
-/// let path = dir.join("quotes.stor");
-/// # let _ = std::fs::remove_file(&path);
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("quotes.stor");
 /// let mut quotes = MmapStorage::<Quote>::create(&path)?;
 /// quotes.push(Quote { bid: 100, ask: 101 })?;
 /// quotes.push(Quote { bid: 99, ask: 102 })?;
@@ -277,41 +232,118 @@ impl From<FileError> for StorageError {
 /// quotes.push(Quote { bid: 1, ask: 2 })?; // never synced
 /// drop(quotes);
 ///
-/// let quotes = MmapStorage::<Quote>::open_read_only(&path)?;
+/// let quotes = MmapStorageReader::<Quote>::open(&path)?;
 /// assert_eq!(quotes.len(), 2);
 /// let q: &Quote = quotes.get(1).unwrap(); // points into the map
 /// assert_eq!(*q, Quote { bid: 99, ask: 102 });
 /// assert_eq!(quotes.iter().map(|q| q.ask - q.bid).sum::<u64>(), 4);
-/// # std::fs::remove_dir_all(&dir).unwrap();
-/// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct MmapStorage<T: Record> {
-    path: PathBuf,
-    file: File,
-    map: Map,
-    /// Records pushed, synced or not.
-    len: usize,
+    /// The records pushed, synced or not, and every read of them.
+    storage: MmapStorageReader<T, MmapMut>,
     /// The length in the header on disk.
     synced: usize,
     /// Records that fit in the map.
     capacity: usize,
-    /// The step of a failed `sync`: set, the handle pushes and syncs no more.
-    poisoned: Option<&'static str>,
+    /// Set by a failed `sync`: the handle pushes and syncs no more.
+    poison: Poison,
+}
+
+/// Fixed-size records of one type `T` in a memory-mapped file, read in place: `get`
+/// returns a reference into the map, with no copy and no system call (Unix only).
+///
+/// [`open`](MmapStorageReader::open) takes no lock, never writes, and sees the records
+/// synced when it opened, whatever a writer does meanwhile; a reader has no `push` or
+/// `sync`. An [`MmapStorage`] derefs to a `MmapStorageReader<T, MmapMut>` over its own
+/// map, so the same methods read a writer's records, the unsynced ones included.
+///
+/// ```
+/// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record};
+///
+/// #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+/// #[repr(C)]
+/// struct Sample(u64);
+/// impl Record for Sample {
+///     const TYPE_ID: u64 = 1;
+/// }
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("samples.stor");
+/// let mut writer = MmapStorage::<Sample>::create(&path)?;
+/// writer.push(Sample(1))?;
+/// writer.sync()?;
+/// writer.push(Sample(2))?; // not synced: not visible to readers
+/// let reader = MmapStorageReader::<Sample>::open(&path)?; // beside the writer
+/// assert_eq!((reader.len(), writer.len()), (1, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct MmapStorageReader<T: Record, M: Mapping = Mmap> {
+    path: PathBuf,
+    file: File,
+    map: M,
+    /// Records pushed, synced or not.
+    len: usize,
     _record: PhantomData<T>,
 }
 
 impl<T: Record> fmt::Debug for MmapStorage<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MmapStorage")
-            .field("path", &self.path)
+            .field("path", &self.storage.path)
             .field("record_type", &std::any::type_name::<T>())
-            .field("read_only", &self.is_read_only())
-            .field("len", &self.len)
+            .field("len", &self.storage.len)
             .field("synced", &self.synced)
             .field("capacity", &self.capacity)
-            .field("poisoned", &self.poisoned)
+            .field("poisoned", &self.poison.failed_at())
             .finish_non_exhaustive()
     }
+}
+
+impl<T: Record, M: Mapping> fmt::Debug for MmapStorageReader<T, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MmapStorageReader")
+            .field("path", &self.path)
+            .field("record_type", &std::any::type_name::<T>())
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A writer reads through its [`MmapStorageReader`]: `get`, `as_slice`, `iter`, `len`
+/// see every record pushed, synced or not.
+impl<T: Record> Deref for MmapStorage<T> {
+    type Target = MmapStorageReader<T, MmapMut>;
+
+    fn deref(&self) -> &MmapStorageReader<T, MmapMut> {
+        &self.storage
+    }
+}
+
+/// `size_of::<T>()`, checked once per `T` at compile time against the format.
+const fn record_size<T: Record>() -> usize {
+    const {
+        assert!(
+            size_of::<T>() > 0,
+            "MmapStorage cannot store zero-sized records"
+        );
+        assert!(
+            size_of::<T>() <= u32::MAX as usize,
+            "MmapStorage records are at most 4 GiB - 1 (the header's record size is a u32)"
+        );
+        assert!(
+            align_of::<T>() <= HEADER_LEN,
+            "MmapStorage records need an alignment of at most 64 (records start at byte 64)"
+        );
+        size_of::<T>()
+    }
+}
+
+/// Records of `T` that fit in a file of `file_len` bytes.
+fn capacity_of<T: Record>(file_len: u64) -> usize {
+    // `file_len >= HEADER_LEN` everywhere this is called; the map holding the file
+    // fits in a usize, so the quotient does too.
+    ((file_len - HEADER_LEN as u64) / record_size::<T>() as u64) as usize
 }
 
 /// The header of a storage of `T` holding `len` records.
@@ -319,7 +351,7 @@ fn encode_header<T: Record>(len: u64) -> [u8; HEADER_LEN] {
     let mut b = [0u8; HEADER_LEN];
     b[0..8].copy_from_slice(&MAGIC);
     b[8..10].copy_from_slice(&VERSION.to_le_bytes());
-    b[12..16].copy_from_slice(&(MmapStorage::<T>::RECORD_SIZE as u32).to_le_bytes());
+    b[12..16].copy_from_slice(&(record_size::<T>() as u32).to_le_bytes());
     b[16..24].copy_from_slice(&T::TYPE_ID.to_le_bytes());
     b[24..32].copy_from_slice(&len.to_le_bytes());
     b
@@ -328,11 +360,11 @@ fn encode_header<T: Record>(len: u64) -> [u8; HEADER_LEN] {
 /// Reads and checks the header with `pread`, in FORMAT.md §2's order; returns the
 /// length in records and the file length.
 fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), StorageError> {
-    let file_len = file::file_len(file, path)?;
+    let file_len = mapped_file::file_len(file, path)?;
     let mut b = [0u8; HEADER_LEN];
     let available = file_len.min(HEADER_LEN as u64) as usize;
     file.read_exact_at(&mut b[..available], 0)
-        .map_err(file::io_err(path, "read header"))?;
+        .map_err(mapped_file::io_err(path, "read header"))?;
     // The magic first, when there is one: a short foreign file is "not an MmapStorage
     // file" rather than a truncated one.
     if available >= MAGIC.len() && b[0..8] != MAGIC {
@@ -369,7 +401,7 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
     };
     reserved(10..12)?;
     let size = u32_at(&b, 12);
-    let expected_size = MmapStorage::<T>::RECORD_SIZE as u32;
+    let expected_size = record_size::<T>() as u32;
     if size != expected_size {
         return Err(StorageError::RecordSizeMismatch {
             path: path.to_owned(),
@@ -404,29 +436,6 @@ fn read_header<T: Record>(file: &File, path: &Path) -> Result<(u64, u64), Storag
 }
 
 impl<T: Record> MmapStorage<T> {
-    /// `size_of::<T>()`, checked once per `T` at compile time against the format.
-    const RECORD_SIZE: usize = {
-        assert!(
-            size_of::<T>() > 0,
-            "MmapStorage cannot store zero-sized records"
-        );
-        assert!(
-            size_of::<T>() <= u32::MAX as usize,
-            "MmapStorage records are at most 4 GiB - 1 (the header's record size is a u32)"
-        );
-        assert!(
-            align_of::<T>() <= HEADER_LEN,
-            "MmapStorage records need an alignment of at most 64 (records start at byte 64)"
-        );
-        size_of::<T>()
-    };
-
-    fn capacity_of(file_len: u64) -> usize {
-        // `file_len >= HEADER_LEN` everywhere this is called; the map holding the file
-        // fits in a usize, so the quotient does too.
-        ((file_len - HEADER_LEN as u64) / Self::RECORD_SIZE as u64) as usize
-    }
-
     /// Creates a new, empty storage; fails if `path` exists.
     ///
     /// Takes the writer lock, writes the header (length 0), extends the file to 64 KiB
@@ -435,218 +444,120 @@ impl<T: Record> MmapStorage<T> {
     /// fails, the file is removed again.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-create-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("c.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let storage = MmapStorage::<Sample>::create(&path)?;
     /// assert!(storage.is_empty());
     /// assert!(MmapStorage::<Sample>::create(&path).is_err()); // exists
-    /// # drop(storage);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn create(path: impl AsRef<Path>) -> Result<MmapStorage<T>, StorageError> {
         let path = path.as_ref();
-        let file_len = MIN_FILE_LEN.max((HEADER_LEN + Self::RECORD_SIZE) as u64);
-        let (file, map) = file::create_durably(path, &encode_header::<T>(0), file_len)?;
+        let file_len = MIN_FILE_LEN.max((HEADER_LEN + record_size::<T>()) as u64);
+        let (file, map) = mapped_file::create_durably(path, &encode_header::<T>(0), file_len)?;
         Ok(MmapStorage {
-            path: path.to_owned(),
-            file,
-            map: Map::ReadWrite(map),
-            len: 0,
+            storage: MmapStorageReader {
+                path: path.to_owned(),
+                file,
+                map,
+                len: 0,
+                _record: PhantomData,
+            },
             synced: 0,
-            capacity: Self::capacity_of(file_len),
-            poisoned: None,
-            _record: PhantomData,
+            capacity: capacity_of::<T>(file_len),
+            poison: Poison::default(),
         })
     }
 
     /// Opens a storage to push to: takes the writer lock (or fails at once with
-    /// [`StorageError::Locked`]) and checks the header against `T`.
+    /// [`FileError::Locked`]) and checks the header against `T`.
     ///
     /// Records after the header's length (pushed but never synced) are not part of the
     /// storage; the next `push` overwrites them.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
+    /// use knhk_runtime::mapped_file::FileError;
+use knhk_runtime::mmap_storage::{MmapStorage, Record, StorageError};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-open-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("o.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.push(Sample(1))?;
     /// storage.sync()?;
     /// storage.push(Sample(2))?;
-    /// assert!(matches!(MmapStorage::<Sample>::open(&path), Err(StorageError::Locked { .. })));
+    /// assert!(matches!(
+    ///     MmapStorage::<Sample>::open(&path),
+    ///     Err(StorageError::File(FileError::Locked { .. }))
+    /// ));
     /// drop(storage); // as if the process died here
     ///
     /// let storage = MmapStorage::<Sample>::open(&path)?;
     /// assert_eq!(storage.len(), 1);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<MmapStorage<T>, StorageError> {
         let path = path.as_ref();
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(file::io_err(path, "open"))?;
-        file::lock(&file, path)?;
+        let file = mapped_file::open_locked(path)?;
         let (len, file_len) = read_header::<T>(&file, path)?;
-        let map = file::map_mut(&file, file_len, path)?;
+        let map = mapped_file::map_mut(&file, file_len, path)?;
         // `read_header` checked `64 + len × size <= file_len`, which the map holds.
         let len = len as usize;
         Ok(MmapStorage {
-            path: path.to_owned(),
-            file,
-            map: Map::ReadWrite(map),
-            len,
+            storage: MmapStorageReader {
+                path: path.to_owned(),
+                file,
+                map,
+                len,
+                _record: PhantomData,
+            },
             synced: len,
-            capacity: Self::capacity_of(file_len),
-            poisoned: None,
-            _record: PhantomData,
-        })
-    }
-
-    /// Opens a storage to read: takes no lock, never writes, and sees the records synced
-    /// when it opens, whatever a writer does meanwhile.
-    ///
-    /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
-    ///
-    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-    /// # #[repr(C)]
-    /// # struct Sample(u64);
-    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-ro-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("ro.stor");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let mut writer = MmapStorage::<Sample>::create(&path)?;
-    /// writer.push(Sample(1))?;
-    /// writer.sync()?;
-    /// writer.push(Sample(2))?; // not synced: not visible to readers
-    /// let mut reader = MmapStorage::<Sample>::open_read_only(&path)?;
-    /// assert_eq!(reader.len(), 1);
-    /// assert!(matches!(reader.push(Sample(3)), Err(StorageError::ReadOnly { .. })));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
-    /// ```
-    pub fn open_read_only(path: impl AsRef<Path>) -> Result<MmapStorage<T>, StorageError> {
-        MmapStorage::open_read_only_with(path.as_ref(), false)
-    }
-
-    /// [`open_read_only`](MmapStorage::open_read_only), and reads every record into
-    /// the page cache and maps it before returning (`MAP_POPULATE` on Linux, a plain
-    /// map elsewhere), so the first `get` of a record takes no page fault.
-    ///
-    /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
-    ///
-    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-    /// # #[repr(C)]
-    /// # struct Sample(u64);
-    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-pop-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("p.stor");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let mut writer = MmapStorage::<Sample>::create(&path)?;
-    /// writer.push(Sample(5))?;
-    /// writer.sync()?;
-    /// let reader = MmapStorage::<Sample>::open_read_only_populated(&path)?;
-    /// assert_eq!(reader.get(0).map(|s| s.0), Some(5));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
-    /// ```
-    pub fn open_read_only_populated(
-        path: impl AsRef<Path>,
-    ) -> Result<MmapStorage<T>, StorageError> {
-        MmapStorage::open_read_only_with(path.as_ref(), true)
-    }
-
-    fn open_read_only_with(path: &Path, populate: bool) -> Result<MmapStorage<T>, StorageError> {
-        let file = File::open(path).map_err(file::io_err(path, "open"))?;
-        let (len, _) = read_header::<T>(&file, path)?;
-        // `read_header` checked that these bytes lie inside the file.
-        let map_len = HEADER_LEN as u64 + len * Self::RECORD_SIZE as u64;
-        let map_len = file::to_usize(map_len, path)?;
-        let mut options = MmapOptions::new();
-        options.len(map_len);
-        if populate {
-            options.populate();
-        }
-        // SAFETY: the map is read-only and covers the header and the synced records,
-        // `[0, 64 + len × size)`, which lie inside the file (checked just above). A
-        // writer never modifies a record below its synced length and knhk never
-        // shortens a file; a writer's sync rewrites the header, `[0, 64)`, which this
-        // handle never reads through the map (it read the header with `pread`). Another program truncating or rewriting the file breaks that
-        // contract, as for any mapped file.
-        let map = unsafe { options.map(&file) }.map_err(file::io_err(path, "mmap"))?;
-        let len = len as usize;
-        Ok(MmapStorage {
-            path: path.to_owned(),
-            file,
-            map: Map::ReadOnly(map),
-            len,
-            synced: len,
-            capacity: len,
-            poisoned: None,
-            _record: PhantomData,
+            capacity: capacity_of::<T>(file_len),
+            poison: Poison::default(),
         })
     }
 
     /// Appends a record and returns its index; it is durable once [`sync`] returns.
     ///
-    /// Grows the file by doubling (and remaps it) when it is full;
-    /// [`StorageError::ReadOnly`] on a read-only storage.
+    /// Grows the file by doubling (and remaps it) when it is full.
     ///
     /// [`sync`]: MmapStorage::sync
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-push-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("push.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// for i in 0..10_000 {
     ///     assert_eq!(storage.push(Sample(i))?, i as usize); // grows past 64 KiB
     /// }
     /// assert_eq!(storage.get(9_999).map(|s| s.0), Some(9_999));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn push(&mut self, record: T) -> Result<usize, StorageError> {
-        self.check_writable()?;
-        if self.len == self.capacity {
+        self.poison.check(&self.storage.path)?;
+        if self.storage.len == self.capacity {
             self.reserve(1)?;
         }
-        let Map::ReadWrite(map) = &mut self.map else {
-            unreachable!("check_writable rejects read-only storages");
-        };
-        let at = HEADER_LEN + self.len * Self::RECORD_SIZE;
-        map[at..at + Self::RECORD_SIZE].copy_from_slice(bytemuck::bytes_of(&record));
-        let index = self.len;
-        self.len += 1;
+        let s = &mut self.storage;
+        let at = HEADER_LEN + s.len * record_size::<T>();
+        s.map[at..at + record_size::<T>()].copy_from_slice(bytemuck::bytes_of(&record));
+        let index = s.len;
+        s.len += 1;
         Ok(index)
     }
 
@@ -654,319 +565,326 @@ impl<T: Record> MmapStorage<T> {
     /// the file until they fit (to at least 64 KiB).
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-reserve-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("r.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.reserve(100_000)?;
     /// assert!(storage.capacity() >= 100_000);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reserve(&mut self, additional: usize) -> Result<(), StorageError> {
-        self.check_writable()?;
-        let wanted = self.len.saturating_add(additional);
+        let s = &mut self.storage;
+        self.poison.check(&s.path)?;
+        let wanted = s.len.saturating_add(additional);
         if wanted <= self.capacity {
             return Ok(());
         }
         let needed = (wanted as u64)
-            .checked_mul(Self::RECORD_SIZE as u64)
+            .checked_mul(record_size::<T>() as u64)
             .and_then(|n| n.checked_add(HEADER_LEN as u64))
-            .ok_or_else(|| file::too_large(&self.path, format_args!("{wanted} records")))?;
-        let current = self.map.bytes().len() as u64;
-        let (map, new_len) = file::grow(&self.file, current, needed, MIN_FILE_LEN, &self.path)?;
-        self.map = Map::ReadWrite(map);
-        self.capacity = Self::capacity_of(new_len);
+            .ok_or_else(|| mapped_file::too_large(&s.path, format_args!("{wanted} records")))?;
+        let current = s.map.len() as u64;
+        let (map, new_len) = mapped_file::grow(&s.file, current, needed, MIN_FILE_LEN, &s.path)?;
+        s.map = map;
+        self.capacity = capacity_of::<T>(new_len);
         Ok(())
     }
 
     /// Makes every pushed record durable: `msync` of the records pushed since the last
     /// sync, one `pwrite` of the header with the new length, `fdatasync`.
-    /// [`StorageError::ReadOnly`] on a read-only storage.
     ///
     /// If any of the three steps fails, the handle is *poisoned*: every later `push`,
-    /// `reserve` and `sync` returns [`StorageError::Poisoned`], since a failed writeback
+    /// `reserve` and `sync` returns [`FileError::Poisoned`], since a failed writeback
     /// may have made the kernel drop the dirty pages and a second `sync` could then
     /// succeed without the data on disk. Drop the handle and [`open`](MmapStorage::open)
     /// the file again: it holds the records of the last successful sync.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-sync-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("s.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.push(Sample(1))?;
     /// assert_eq!(storage.synced_len(), 0);
     /// storage.sync()?;
     /// assert_eq!(storage.synced_len(), 1);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sync(&mut self) -> Result<(), StorageError> {
-        self.check_writable()?;
-        let Map::ReadWrite(map) = &self.map else {
-            unreachable!("check_writable rejects read-only storages");
-        };
-        if self.len == self.synced {
+        let s = &self.storage;
+        self.poison.check(&s.path)?;
+        if s.len == self.synced {
             return Ok(());
         }
-        let start = HEADER_LEN + self.synced * Self::RECORD_SIZE;
-        let len = (self.len - self.synced) * Self::RECORD_SIZE;
-        let header = encode_header::<T>(self.len as u64);
-        if let Err(e) = file::commit(&self.file, map, start, len, &header, &self.path) {
-            self.poisoned = Some(e.op());
-            return Err(e.into());
-        }
-        self.synced = self.len;
+        let start = HEADER_LEN + self.synced * record_size::<T>();
+        let len = (s.len - self.synced) * record_size::<T>();
+        let header = encode_header::<T>(s.len as u64);
+        self.poison
+            .commit(&s.file, &s.map, start, len, &header, &s.path)?;
+        self.synced = s.len;
         Ok(())
     }
 
-    /// [`StorageError::ReadOnly`] or [`StorageError::Poisoned`] if this handle may not
-    /// push or sync.
-    fn check_writable(&self) -> Result<(), StorageError> {
-        if self.is_read_only() {
-            return Err(StorageError::ReadOnly {
-                path: self.path.clone(),
-            });
-        }
-        if let Some(op) = self.poisoned {
-            return Err(StorageError::Poisoned {
-                path: self.path.clone(),
-                op,
-            });
-        }
-        Ok(())
-    }
-
-    /// The record at `index`, as a reference into the map; `None` past the end.
+    /// Records the header on disk holds: those a reopen would see.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-get-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("g.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
+    /// let mut storage = MmapStorage::<Sample>::create(&path)?;
+    /// storage.push(Sample(1))?;
+    /// storage.sync()?;
+    /// storage.push(Sample(2))?;
+    /// assert_eq!(storage.synced_len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn synced_len(&self) -> usize {
+        self.synced
+    }
+
+    /// Records that fit in the map before the next remap.
+    ///
+    /// ```
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
+    ///
+    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+    /// # #[repr(C)]
+    /// # struct Sample(u64);
+    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
+    /// let storage = MmapStorage::<Sample>::create(&path)?;
+    /// assert_eq!(storage.capacity(), (64 * 1024 - 64) / 8);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+impl<T: Record> MmapStorageReader<T> {
+    /// Opens a storage to read: takes no lock, never writes, and sees the records synced
+    /// when it opens, whatever a writer does meanwhile.
+    ///
+    /// ```
+    /// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record};
+    ///
+    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+    /// # #[repr(C)]
+    /// # struct Sample(u64);
+    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
+    /// let mut writer = MmapStorage::<Sample>::create(&path)?;
+    /// writer.push(Sample(1))?;
+    /// writer.sync()?;
+    /// writer.push(Sample(2))?; // not synced: not visible to readers
+    /// let reader = MmapStorageReader::<Sample>::open(&path)?;
+    /// assert_eq!(reader.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<MmapStorageReader<T>, StorageError> {
+        MmapStorageReader::open_with(path.as_ref(), false)
+    }
+
+    /// [`open`](MmapStorageReader::open), and reads every record into the page cache
+    /// and maps it before returning (`MAP_POPULATE` on Linux, a plain map elsewhere),
+    /// so the first `get` of a record takes no page fault.
+    ///
+    /// ```
+    /// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record};
+    ///
+    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+    /// # #[repr(C)]
+    /// # struct Sample(u64);
+    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
+    /// let mut writer = MmapStorage::<Sample>::create(&path)?;
+    /// writer.push(Sample(5))?;
+    /// writer.sync()?;
+    /// let reader = MmapStorageReader::<Sample>::open_populated(&path)?;
+    /// assert_eq!(reader.get(0).map(|s| s.0), Some(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_populated(path: impl AsRef<Path>) -> Result<MmapStorageReader<T>, StorageError> {
+        MmapStorageReader::open_with(path.as_ref(), true)
+    }
+
+    fn open_with(path: &Path, populate: bool) -> Result<MmapStorageReader<T>, StorageError> {
+        let file = mapped_file::open_shared(path)?;
+        let (len, _) = read_header::<T>(&file, path)?;
+        // `read_header` checked that these bytes lie inside the file; a writer changes
+        // inside them only the header, which this handle read with `pread`.
+        let map_len = HEADER_LEN as u64 + len * record_size::<T>() as u64;
+        let map = mapped_file::map_shared(&file, map_len, populate, path)?;
+        Ok(MmapStorageReader {
+            path: path.to_owned(),
+            file,
+            map,
+            len: len as usize,
+            _record: PhantomData,
+        })
+    }
+}
+
+impl<T: Record, M: Mapping> MmapStorageReader<T, M> {
+    /// The record at `index`, as a reference into the map; `None` past the end.
+    ///
+    /// ```
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
+    ///
+    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+    /// # #[repr(C)]
+    /// # struct Sample(u64);
+    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.push(Sample(42))?;
     /// assert_eq!(storage.get(0).map(|s| s.0), Some(42));
     /// assert!(storage.get(1).is_none());
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     pub fn get(&self, index: usize) -> Option<&T> {
         if index >= self.len {
             return None;
         }
-        let at = HEADER_LEN + index * Self::RECORD_SIZE;
+        let at = HEADER_LEN + index * record_size::<T>();
         // Aligned: the map starts on a page and `64 + index × size` is a multiple of
-        // `align_of::<T>() ≤ 64` (RECORD_SIZE), so `from_bytes` cannot panic.
-        Some(bytemuck::from_bytes(
-            &self.map.bytes()[at..at + Self::RECORD_SIZE],
-        ))
+        // `align_of::<T>() ≤ 64` (`record_size`), so `from_bytes` cannot panic.
+        Some(bytemuck::from_bytes(&self.map[at..at + record_size::<T>()]))
     }
 
     /// Every record, as one slice into the map.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-slice-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("sl.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.push(Sample(1))?;
     /// storage.push(Sample(2))?;
     /// assert_eq!(storage.as_slice().iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2]);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn as_slice(&self) -> &[T] {
-        let end = HEADER_LEN + self.len * Self::RECORD_SIZE;
-        bytemuck::cast_slice(&self.map.bytes()[HEADER_LEN..end])
+        let end = HEADER_LEN + self.len * record_size::<T>();
+        bytemuck::cast_slice(&self.map[HEADER_LEN..end])
     }
 
     /// Iterates over the records in order, by reference into the map.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-iter-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("it.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// for i in 1..=4 {
     ///     storage.push(Sample(i))?;
     /// }
     /// assert_eq!(storage.iter().map(|s| s.0).sum::<u64>(), 10);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.as_slice().iter()
     }
 
-    /// Records pushed, synced or not.
+    /// Records in the storage: pushed, synced or not, for a writer's; synced when it
+    /// opened, for a reader.
     ///
     /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
+    ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-len-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("l.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let mut storage = MmapStorage::<Sample>::create(&path)?;
     /// storage.push(Sample(1))?;
     /// assert_eq!((storage.len(), storage.synced_len()), (1, 0));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
-    /// Whether no record was pushed.
+    /// Whether the storage holds no record.
     ///
     /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
+    ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-empty-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("e.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let storage = MmapStorage::<Sample>::create(&path)?;
     /// assert!(storage.is_empty());
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Records the header on disk holds: those a reopen would see.
-    ///
-    /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
-    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-    /// # #[repr(C)]
-    /// # struct Sample(u64);
-    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-synced-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("sy.stor");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let mut storage = MmapStorage::<Sample>::create(&path)?;
-    /// storage.push(Sample(1))?;
-    /// storage.sync()?;
-    /// storage.push(Sample(2))?;
-    /// assert_eq!(storage.synced_len(), 1);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
-    /// ```
-    pub fn synced_len(&self) -> usize {
-        self.synced
-    }
-
-    /// Records that fit in the map before the next remap (the length for a read-only
-    /// storage).
-    ///
-    /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
-    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-    /// # #[repr(C)]
-    /// # struct Sample(u64);
-    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-cap-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("cap.stor");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let storage = MmapStorage::<Sample>::create(&path)?;
-    /// assert_eq!(storage.capacity(), (64 * 1024 - 64) / 8);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
-    /// ```
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// The file's path, as given when it was opened.
     ///
     /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record};
+    ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
     /// # struct Sample(u64);
     /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-path-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// let path = dir.join("path.stor");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("s.stor");
     /// let storage = MmapStorage::<Sample>::create(&path)?;
     /// assert_eq!(storage.path(), path);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
 
-    /// Whether this handle was opened with `open_read_only`.
-    ///
-    /// ```
-    /// # use knhk_runtime::lockchain::{MmapStorage, Record};
-    /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-    /// # #[repr(C)]
-    /// # struct Sample(u64);
-    /// # impl Record for Sample { const TYPE_ID: u64 = 1; }
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-storage-isro-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("isro.stor");
-    /// # let _ = std::fs::remove_file(&path);
-    /// let writer = MmapStorage::<Sample>::create(&path)?;
-    /// assert!(!writer.is_read_only());
-    /// assert!(MmapStorage::<Sample>::open_read_only(&path)?.is_read_only());
-    /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), knhk_runtime::lockchain::StorageError>(())
-    /// ```
-    pub fn is_read_only(&self) -> bool {
-        matches!(self.map, Map::ReadOnly(_))
+impl<'a, T: Record, M: Mapping> IntoIterator for &'a MmapStorageReader<T, M> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> std::slice::Iter<'a, T> {
+        self.iter()
     }
 }
 
@@ -975,7 +893,7 @@ impl<'a, T: Record> IntoIterator for &'a MmapStorage<T> {
     type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> std::slice::Iter<'a, T> {
-        self.iter()
+        self.storage.iter()
     }
 }
 

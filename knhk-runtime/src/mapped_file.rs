@@ -1,41 +1,204 @@
-//! File handling shared by [`Lockchain`](super::Lockchain) and
-//! [`MmapStorage`](super::MmapStorage): durable creation, the writer lock, block
-//! reservation, the maps and the commit protocol.
-//!
-//! Failures come back as [`FileError`], which each of the two turns into its own error
-//! type with `?`, so both report the same operations the same way.
+//! The file layer under [`Lockchain`](crate::lockchain::Lockchain) and
+//! [`MmapStorage`](crate::mmap_storage::MmapStorage): durable creation, the writer lock,
+//! block reservation, the maps and the commit protocol, written once for both, and
+//! [`FileError`], the errors of these steps, which both error types carry unchanged.
 
-use memmap2::{Mmap, MmapMut, MmapOptions};
+use memmap2::{Mmap, MmapMut};
 use std::fmt;
-use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
-use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+#[cfg(unix)]
+use {
+    memmap2::MmapOptions,
+    std::fs::{File, OpenOptions, TryLockError},
+    std::os::unix::fs::FileExt,
+    std::path::Path,
+};
 
-/// What went wrong with a file, before it becomes a `LockchainError` or `StorageError`.
-#[derive(Debug)]
-pub(crate) enum FileError {
-    /// A system call failed; `op` names it (`"create"`, `"mmap"`, `"fsync"`, ...).
+/// What went wrong with a lockchain or `MmapStorage` file at the level of the file
+/// itself: a system call, the writer lock, or a handle poisoned by a failed sync.
+///
+/// [`LockchainError::File`](crate::lockchain::LockchainError::File) and
+/// [`StorageError::File`](crate::mmap_storage::StorageError::File) hold it, so both
+/// report these failures alike.
+///
+/// ```
+/// use knhk_runtime::mapped_file::FileError;
+///
+/// let e = FileError::Locked { path: "/var/log/audit.lockchain".into() };
+/// assert!(e.to_string().starts_with("/var/log/audit.lockchain: locked by another writer"));
+/// assert_eq!(e.kind(), "locked");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// A system call failed.
+    #[error("{}: {op}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What was being done (`"create"`, `"open"`, `"mmap"`, `"fdatasync"`, ...).
         op: &'static str,
+        /// The operating system's error.
+        #[source]
         source: io::Error,
     },
-    /// Another handle holds the writer lock.
-    Locked { path: PathBuf },
+    /// Another handle holds the writer lock on the file.
+    #[error(
+        "{}: locked by another writer; open it with a reader (`LockchainReader::open`, \
+         `MmapStorageReader::open`) to read while it writes",
+        path.display()
+    )]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A write or sync after a sync of this handle failed: the kernel may have dropped
+    /// the unsynced pages when their writeback failed, so a retried sync could report
+    /// success for data that is gone. Drop the handle and reopen the file: opening it
+    /// recovers the state of the last successful sync (what was written since is
+    /// discarded).
+    #[error(
+        "{}: a previous sync failed at {op}; this handle writes and syncs no more: reopen the \
+         file, which recovers the state of the last successful sync",
+        path.display()
+    )]
+    Poisoned {
+        /// The file.
+        path: PathBuf,
+        /// The step of the failed sync (`"msync"`, `"write header"` or `"fdatasync"`).
+        op: &'static str,
+    },
 }
 
 impl FileError {
+    /// A short name of the error's kind, the same for every instance (for counting).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FileError::Io { .. } => "io",
+            FileError::Locked { .. } => "locked",
+            FileError::Poisoned { .. } => "poisoned",
+        }
+    }
+
     /// The operation that failed (`"lock"` for [`FileError::Locked`]).
     pub(crate) fn op(&self) -> &'static str {
         match self {
-            FileError::Io { op, .. } => op,
+            FileError::Io { op, .. } | FileError::Poisoned { op, .. } => op,
             FileError::Locked { .. } => "lock",
         }
     }
 }
 
+/// The map type of a reader or a writer view: [`Mmap`] for a reader, which may read a
+/// file another handle is writing, [`MmapMut`] for the view a writer derefs to.
+///
+/// Sealed: only these two maps implement it.
+pub trait Mapping: std::ops::Deref<Target = [u8]> + fmt::Debug + sealed::Sealed {
+    /// Whether a handle of this map may read a file that another handle writes, so the
+    /// header on disk may be ahead of it, or caught half-written.
+    const SHARED: bool;
+}
+
+impl Mapping for Mmap {
+    const SHARED: bool = true;
+}
+
+impl Mapping for MmapMut {
+    const SHARED: bool = false;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for memmap2::Mmap {}
+    impl Sealed for memmap2::MmapMut {}
+}
+
+/// A file's first 8 bytes for a bad-magic message, the same for lockchain and
+/// `MmapStorage` files: escaped ASCII in backquotes, then hex, e.g.
+/// `` `%PDF-1.7` (255044462d312e37) ``.
+pub(crate) fn show_magic(found: &[u8; 8]) -> String {
+    let hex: String = found.iter().map(|b| format!("{b:02x}")).collect();
+    format!("`{}` ({hex})", found.escape_ascii())
+}
+
+// Little-endian readers for the lockchain's and `MmapStorage`'s headers and entries;
+// the caller has checked that `b` holds the bytes (they panic otherwise).
+
+/// The little-endian `u16` at `b[at..at + 2]`.
+#[cfg(unix)]
+pub(crate) fn u16_at(b: &[u8], at: usize) -> u16 {
+    let mut a = [0; 2];
+    a.copy_from_slice(&b[at..at + 2]);
+    u16::from_le_bytes(a)
+}
+
+/// The little-endian `u32` at `b[at..at + 4]`.
+#[cfg(unix)]
+pub(crate) fn u32_at(b: &[u8], at: usize) -> u32 {
+    let mut a = [0; 4];
+    a.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(a)
+}
+
+/// The little-endian `u64` at `b[at..at + 8]`.
+#[cfg(unix)]
+pub(crate) fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut a = [0; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+/// Opens an existing file read-write and takes its writer lock without waiting
+/// ([`FileError::Locked`] if another handle holds it): the start of every writer's
+/// `open`.
+#[cfg(unix)]
+pub(crate) fn open_locked(path: &Path) -> Result<File, FileError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(io_err(path, "open"))?;
+    lock(&file, path)?;
+    Ok(file)
+}
+
+/// Opens an existing file to read, taking no lock: the start of every reader's `open`.
+#[cfg(unix)]
+pub(crate) fn open_shared(path: &Path) -> Result<File, FileError> {
+    File::open(path).map_err(io_err(path, "open"))
+}
+
+/// Maps `[0, len)` of a file read-only, for a reader; `populate` pre-faults the pages
+/// (`MAP_POPULATE` on Linux, a plain map elsewhere).
+///
+/// The caller's contract is the one in the SAFETY comment below: the range lies inside
+/// the file, and writers change inside it only bytes that readers read with `pread`.
+#[cfg(unix)]
+pub(crate) fn map_shared(
+    file: &File,
+    len: u64,
+    populate: bool,
+    path: &Path,
+) -> Result<Mmap, FileError> {
+    let len = to_usize(len, path)?;
+    let mut options = MmapOptions::new();
+    options.len(len);
+    if populate {
+        options.populate();
+    }
+    // SAFETY: the map is read-only and covers `[0, len)`, which each caller checked to
+    // lie inside the file (the committed or synced length from a header checked against
+    // the file's length), and knhk never shortens a file. Of that range a knhk writer
+    // modifies only the header (its sync's `pwrite`, FORMAT.md §1.5 and §2), which the
+    // readers read with `pread`, never through the map; the records and entries they
+    // read through it were synced and are never rewritten. Another program truncating
+    // or rewriting the file breaks that contract, as it would for any reader.
+    unsafe { options.map(file) }.map_err(io_err(path, "mmap"))
+}
+
 /// Wraps an `io::Error` from `op` on `path`.
+#[cfg(unix)]
 pub(crate) fn io_err<'a>(
     path: &'a Path,
     op: &'static str,
@@ -48,6 +211,7 @@ pub(crate) fn io_err<'a>(
 }
 
 /// The error for a length that does not fit in this process's address space.
+#[cfg(unix)]
 pub(crate) fn too_large(path: &Path, what: impl fmt::Display) -> FileError {
     FileError::Io {
         path: path.to_owned(),
@@ -57,16 +221,19 @@ pub(crate) fn too_large(path: &Path, what: impl fmt::Display) -> FileError {
 }
 
 /// `len` as a `usize`, or an error saying it does not fit in the address space.
+#[cfg(unix)]
 pub(crate) fn to_usize(len: u64, path: &Path) -> Result<usize, FileError> {
     usize::try_from(len).map_err(|_| too_large(path, format_args!("{len} bytes")))
 }
 
 /// The file's length (`fstat`).
+#[cfg(unix)]
 pub(crate) fn file_len(file: &File, path: &Path) -> Result<u64, FileError> {
     Ok(file.metadata().map_err(io_err(path, "fstat"))?.len())
 }
 
 /// Takes the exclusive writer lock on `file` without waiting.
+#[cfg(unix)]
 pub(crate) fn lock(file: &File, path: &Path) -> Result<(), FileError> {
     match file.try_lock() {
         Ok(()) => Ok(()),
@@ -85,6 +252,7 @@ pub(crate) fn lock(file: &File, path: &Path) -> Result<(), FileError> {
 /// Where the filesystem cannot allocate, glibc emulates the call by writing zeroes,
 /// which reserves the blocks just the same. On systems without `posix_fallocate`
 /// (macOS) the file is only extended, sparse.
+#[cfg(unix)]
 pub(crate) fn allocate(file: &File, offset: u64, len: u64, path: &Path) -> Result<(), FileError> {
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     {
@@ -119,6 +287,7 @@ pub(crate) fn allocate(file: &File, offset: u64, len: u64, path: &Path) -> Resul
 /// If any step after the creation fails, the file is removed again (this call created
 /// it, so nobody else's file is touched): a later `create` of the same path must not
 /// find a half-made file.
+#[cfg(unix)]
 pub(crate) fn create_durably(
     path: &Path,
     header: &[u8],
@@ -142,6 +311,7 @@ pub(crate) fn create_durably(
 }
 
 /// The steps of [`create_durably`] after the file exists.
+#[cfg(unix)]
 fn initialize(file: &File, path: &Path, header: &[u8], len: u64) -> Result<MmapMut, FileError> {
     lock(file, path)?;
     file.write_all_at(header, 0)
@@ -159,6 +329,7 @@ fn initialize(file: &File, path: &Path, header: &[u8], len: u64) -> Result<MmapM
 }
 
 /// Maps `[0, len)` of a file this process holds the writer lock on, for writing.
+#[cfg(unix)]
 pub(crate) fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, FileError> {
     let len = to_usize(len, path)?;
     // SAFETY: the file is open read-write and this handle holds its writer lock, so no
@@ -174,6 +345,7 @@ pub(crate) fn map_mut(file: &File, len: u64, path: &Path) -> Result<MmapMut, Fil
 ///
 /// The old map's dirty pages stay in the page cache; a later `msync` through the new
 /// map, which covers the same pages, flushes them.
+#[cfg(unix)]
 pub(crate) fn grow(
     file: &File,
     current: u64,
@@ -196,7 +368,8 @@ pub(crate) fn grow(
 /// After an error the caller must not commit again through the same handle: the
 /// kernel may have dropped the dirty pages whose writeback failed, and a retried
 /// `fdatasync` would then report success for data that is gone.
-pub(crate) fn commit(
+#[cfg(unix)]
+fn commit(
     file: &File,
     map: &MmapMut,
     start: usize,
@@ -213,6 +386,46 @@ pub(crate) fn commit(
     fault("fdatasync")
         .and_then(|()| file.sync_data())
         .map_err(io_err(path, "fdatasync"))
+}
+
+/// A writer's memory of a failed [`commit`]: once one failed, the handle writes and
+/// commits no more ([`FileError::Poisoned`]), since a retried `fdatasync` could report
+/// success for pages the kernel dropped.
+#[cfg(unix)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Poison(Option<&'static str>);
+
+#[cfg(unix)]
+impl Poison {
+    /// [`FileError::Poisoned`] if a commit of this handle failed.
+    pub(crate) fn check(self, path: &Path) -> Result<(), FileError> {
+        match self.0 {
+            None => Ok(()),
+            Some(op) => Err(FileError::Poisoned {
+                path: path.to_owned(),
+                op,
+            }),
+        }
+    }
+
+    /// The step of the failed commit, if one failed.
+    pub(crate) fn failed_at(self) -> Option<&'static str> {
+        self.0
+    }
+
+    /// [`check`](Poison::check), then [`commit`]; a failure poisons the handle.
+    pub(crate) fn commit(
+        &mut self,
+        file: &File,
+        map: &MmapMut,
+        start: usize,
+        len: usize,
+        header: &[u8],
+        path: &Path,
+    ) -> Result<(), FileError> {
+        self.check(path)?;
+        commit(file, map, start, len, header, path).inspect_err(|e| self.0 = Some(e.op()))
+    }
 }
 
 #[cfg(test)]
@@ -264,21 +477,5 @@ impl ScratchDir {
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A handle's view of its file: read-only for readers, writable for the writer.
-pub(crate) enum Map {
-    ReadOnly(Mmap),
-    ReadWrite(MmapMut),
-}
-
-impl Map {
-    /// The mapped bytes.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        match self {
-            Map::ReadOnly(m) => m,
-            Map::ReadWrite(m) => m,
-        }
     }
 }
