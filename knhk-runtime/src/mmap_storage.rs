@@ -483,7 +483,7 @@ impl<T: Record> MmapStorage<T> {
     ///
     /// ```
     /// use knhk_runtime::mapped_file::FileError;
-use knhk_runtime::mmap_storage::{MmapStorage, Record, StorageError};
+/// use knhk_runtime::mmap_storage::{MmapStorage, Record, StorageError};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]

@@ -832,7 +832,6 @@ impl<M: Mapping> LockchainReader<M> {
         self.check_header_on_disk(&on_disk)?;
         let region = self
             .map
-            .bytes()
             .get(..mapped_file::to_usize(self.end, &self.path)?)
             .ok_or_else(|| LockchainError::CommittedLengthPastEnd {
                 path: self.path.clone(),
