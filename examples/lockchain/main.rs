@@ -12,8 +12,8 @@
 //! Opening checks the header and every committed entry (links and hashes); a damaged
 //! file fails every command with exit code 1. `verify` is that open, reported.
 
-use knhk_runtime::lockchain::digest::to_hex;
-use knhk_runtime::lockchain::merkle::verify_inclusion;
+use knhk_runtime::lockchain::to_hex;
+use knhk_runtime::lockchain::verify_inclusion;
 use knhk_runtime::lockchain::{Entry, Lockchain, LockchainError};
 use std::ffi::OsString;
 use std::io::{self, Read, Seek, SeekFrom, Write};

@@ -24,7 +24,7 @@
 //! other path breaks its budget or the deliberate one is not caught, 2 for bad
 //! arguments, 3 when the report cannot be sealed.
 
-use knhk_runtime::lockchain::digest::to_hex;
+use knhk_runtime::lockchain::to_hex;
 use knhk_runtime::lockchain::{Lockchain, merkle::verify_inclusion};
 use knhk_runtime::{
     BudgetVerdicts, Builder, Method, PathKind, Policy, hot_path, measure_path, warm_path,

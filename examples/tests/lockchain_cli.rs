@@ -2,7 +2,7 @@
 //! a tampered file, a missing file and bad usage.
 #![cfg(unix)]
 
-use knhk_runtime::lockchain::digest::to_hex;
+use knhk_runtime::lockchain::to_hex;
 use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

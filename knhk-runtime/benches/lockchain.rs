@@ -19,7 +19,7 @@
 mod lockchain_util;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use knhk_runtime::lockchain::merkle::verify_inclusion;
+use knhk_runtime::lockchain::verify_inclusion;
 use knhk_runtime::lockchain::{
     CreateOptions, HashAlgorithm, InclusionProof, Lockchain, MmapStorage, Record,
 };

@@ -6,7 +6,7 @@
 mod lockchain_util;
 
 use knhk_runtime::Report;
-use knhk_runtime::lockchain::merkle::{verify_consistency, verify_inclusion};
+use knhk_runtime::lockchain::{verify_consistency, verify_inclusion};
 use knhk_runtime::lockchain::{
     CreateOptions, HashAlgorithm, Lockchain, LockchainError, MerkleTree, Receipt,
 };

@@ -1001,7 +1001,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
-    /// use knhk_runtime::lockchain::merkle::verify_inclusion;
+    /// use knhk_runtime::lockchain::verify_inclusion;
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-root-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();

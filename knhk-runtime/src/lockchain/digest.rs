@@ -7,7 +7,7 @@
 //! not matter.
 //!
 //! ```
-//! use knhk_runtime::lockchain::digest::HashAlgorithm;
+//! use knhk_runtime::lockchain::HashAlgorithm;
 //!
 //! let alg = HashAlgorithm::default();
 //! assert_eq!(alg, HashAlgorithm::Sha256);
@@ -27,7 +27,7 @@ use sha2::Digest as _;
 /// so serialized receipts are unchanged by the newtype.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm};
+/// use knhk_runtime::lockchain::{Digest, HashAlgorithm};
 ///
 /// let d: Digest = HashAlgorithm::Sha256.hash(&[b"abc"]);
 /// let hex = d.to_string();
@@ -101,7 +101,7 @@ impl fmt::Debug for Digest {
 /// Why a string is not a [`Digest`]: not 64 hex digits.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::{Digest, ParseDigestError};
+/// use knhk_runtime::lockchain::{Digest, ParseDigestError};
 ///
 /// assert_eq!("abc".parse::<Digest>(), Err(ParseDigestError::Length { found: 3 }));
 /// let e = "zz".repeat(32).parse::<Digest>().unwrap_err();
@@ -153,14 +153,14 @@ impl core::str::FromStr for Digest {
 /// The number of bytes in a [`Digest`].
 ///
 /// ```
-/// assert_eq!(knhk_runtime::lockchain::digest::DIGEST_LEN, 32);
+/// assert_eq!(knhk_runtime::lockchain::DIGEST_LEN, 32);
 /// ```
 pub const DIGEST_LEN: usize = 32;
 
 /// The first byte hashed for a Merkle leaf: leaf hash = `H(0x00 ‖ leaf input)` (RFC 6962 §2.1).
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::{HashAlgorithm, LEAF_PREFIX};
+/// use knhk_runtime::lockchain::{HashAlgorithm, LEAF_PREFIX};
 ///
 /// let alg = HashAlgorithm::Sha256;
 /// assert_eq!(alg.leaf_hash(b"x"), alg.hash(&[&[LEAF_PREFIX], b"x"]));
@@ -170,7 +170,7 @@ pub const LEAF_PREFIX: u8 = 0x00;
 /// The first byte hashed for a Merkle node: node hash = `H(0x01 ‖ left ‖ right)` (RFC 6962 §2.1).
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::{Digest, HashAlgorithm, NODE_PREFIX};
+/// use knhk_runtime::lockchain::{Digest, HashAlgorithm, NODE_PREFIX};
 ///
 /// let alg = HashAlgorithm::Sha256;
 /// let (l, r) = (Digest::new([1; 32]), Digest::new([2; 32]));
@@ -181,7 +181,7 @@ pub const NODE_PREFIX: u8 = 0x01;
 /// The hash function of a lockchain, with the value it has in the file header.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
+/// use knhk_runtime::lockchain::HashAlgorithm;
 ///
 /// let alg = HashAlgorithm::from_byte(2).unwrap();
 /// assert_eq!(alg, HashAlgorithm::Blake3);
@@ -205,7 +205,7 @@ impl HashAlgorithm {
     /// Every algorithm, in header-byte order.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// for alg in HashAlgorithm::ALL {
     ///     assert_eq!(HashAlgorithm::from_byte(alg.to_byte()), Some(alg));
@@ -216,7 +216,7 @@ impl HashAlgorithm {
     /// The algorithm a header byte names, or `None` for a byte that names none.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// assert_eq!(HashAlgorithm::from_byte(1), Some(HashAlgorithm::Sha256));
     /// assert_eq!(HashAlgorithm::from_byte(3), None);
@@ -233,7 +233,7 @@ impl HashAlgorithm {
     /// The header byte of this algorithm.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// assert_eq!(HashAlgorithm::Sha256.to_byte(), 1);
     /// ```
@@ -245,7 +245,7 @@ impl HashAlgorithm {
     /// The algorithm's usual name: `"SHA-256"` or `"BLAKE3"`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// assert_eq!(HashAlgorithm::Sha256.name(), "SHA-256");
     /// ```
@@ -260,7 +260,7 @@ impl HashAlgorithm {
     /// The hash of the concatenation of `parts`, computed without concatenating them.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// // FIPS 180-4's "abc" example.
     /// assert_eq!(
@@ -293,7 +293,7 @@ impl HashAlgorithm {
     /// The root of the empty Merkle tree, `MTH({}) = H()`: the hash of no bytes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// assert!(HashAlgorithm::Sha256.empty_root().to_string().starts_with("e3b0c442"));
     /// ```
@@ -305,7 +305,7 @@ impl HashAlgorithm {
     /// The Merkle leaf hash of `leaf_input`: `H(0x00 ‖ leaf_input)`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// // RFC 6962 leaf hash of the empty leaf, as Certificate Transparency tools compute it.
     /// assert!(HashAlgorithm::Sha256.leaf_hash(b"").to_string().starts_with("6e340b9c"));
@@ -318,7 +318,7 @@ impl HashAlgorithm {
     /// The Merkle node hash of two children: `H(0x01 ‖ left ‖ right)`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
     ///
     /// let alg = HashAlgorithm::Blake3;
     /// let (a, b) = (alg.leaf_hash(b"a"), alg.leaf_hash(b"b"));

@@ -15,8 +15,8 @@
 //! hashes and a proof fewer than `log2(n)`.
 //!
 //! ```
-//! use knhk_runtime::lockchain::digest::HashAlgorithm;
-//! use knhk_runtime::lockchain::merkle::{MerkleTree, verify_consistency, verify_inclusion};
+//! use knhk_runtime::lockchain::HashAlgorithm;
+//! use knhk_runtime::lockchain::{MerkleTree, verify_consistency, verify_inclusion};
 //!
 //! let alg = HashAlgorithm::Sha256;
 //! let mut tree = MerkleTree::new(alg);
@@ -33,7 +33,7 @@
 //! // ... and that the 3-entry log they saw before is a prefix of it.
 //! let proof = tree.consistency_proof(3, 4)?;
 //! verify_consistency(alg, 3, &old_root, 4, &root, &proof)?;
-//! # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+//! # Ok::<(), knhk_runtime::lockchain::ProofError>(())
 //! ```
 
 use super::digest::{DIGEST_LEN, Digest, HashAlgorithm};
@@ -41,8 +41,8 @@ use super::digest::{DIGEST_LEN, Digest, HashAlgorithm};
 /// Why a Merkle root or proof could not be produced, or why a proof was rejected.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::{MerkleTree, ProofError};
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::{MerkleTree, ProofError};
 ///
 /// let tree = MerkleTree::new(HashAlgorithm::Sha256);
 /// assert_eq!(tree.inclusion_proof(0), Err(ProofError::IndexOutOfRange { index: 0, size: 0 }));
@@ -143,15 +143,15 @@ pub enum ProofError {
 /// verifier trusts and rejects a proof made for others.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::{InclusionProof, MerkleTree};
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::{InclusionProof, MerkleTree};
 ///
 /// let mut tree = MerkleTree::new(HashAlgorithm::Sha256);
 /// (0..5u8).for_each(|i| { tree.push_leaf(&[i]); });
 /// let proof = tree.inclusion_proof(2)?;
 /// assert_eq!((proof.index, proof.size, proof.hashes.len()), (2, 5, 3));
 /// assert_eq!(InclusionProof::from_bytes(&proof.to_bytes())?, proof);
-/// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+/// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct InclusionProof {
@@ -167,15 +167,15 @@ pub struct InclusionProof {
 /// leaves: RFC 6962 `PROOF(old_size, D[new_size])`.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::{ConsistencyProof, MerkleTree};
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::{ConsistencyProof, MerkleTree};
 ///
 /// let mut tree = MerkleTree::new(HashAlgorithm::Sha256);
 /// (0..7u8).for_each(|i| { tree.push_leaf(&[i]); });
 /// let proof = tree.consistency_proof(3, 7)?;
 /// assert_eq!((proof.old_size, proof.new_size, proof.hashes.len()), (3, 7, 4));
 /// assert_eq!(ConsistencyProof::from_bytes(&proof.to_bytes())?, proof);
-/// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+/// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ConsistencyProof {
@@ -218,7 +218,7 @@ impl InclusionProof {
     /// The proof as bytes: index and size (u64, little-endian), then the hashes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::merkle::InclusionProof;
+    /// use knhk_runtime::lockchain::InclusionProof;
     ///
     /// let proof = InclusionProof { index: 1, size: 2, hashes: vec![[7; 32]] };
     /// assert_eq!(proof.to_bytes().len(), 16 + 32);
@@ -236,7 +236,7 @@ impl InclusionProof {
     /// not a whole number of 32-byte hashes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::merkle::{InclusionProof, ProofError};
+    /// use knhk_runtime::lockchain::{InclusionProof, ProofError};
     ///
     /// assert_eq!(InclusionProof::from_bytes(&[0; 17]), Err(ProofError::Malformed { len: 17 }));
     /// ```
@@ -254,7 +254,7 @@ impl ConsistencyProof {
     /// The proof as bytes: old and new size (u64, little-endian), then the hashes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::merkle::ConsistencyProof;
+    /// use knhk_runtime::lockchain::ConsistencyProof;
     ///
     /// let proof = ConsistencyProof { old_size: 2, new_size: 2, hashes: vec![] };
     /// assert_eq!(proof.to_bytes(), [2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
@@ -272,7 +272,7 @@ impl ConsistencyProof {
     /// not a whole number of 32-byte hashes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::merkle::{ConsistencyProof, ProofError};
+    /// use knhk_runtime::lockchain::{ConsistencyProof, ProofError};
     ///
     /// assert_eq!(ConsistencyProof::from_bytes(&[]), Err(ProofError::Malformed { len: 0 }));
     /// ```
@@ -300,8 +300,8 @@ fn split_point(n: u64) -> u64 {
 /// work for any earlier size as well as the current one.
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::MerkleTree;
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::MerkleTree;
 ///
 /// let alg = HashAlgorithm::Sha256;
 /// let mut tree = MerkleTree::new(alg);
@@ -311,7 +311,7 @@ fn split_point(n: u64) -> u64 {
 /// let b = tree.push_leaf(b"b");
 /// assert_eq!(tree.root(), alg.node_hash(&a, &b));
 /// assert_eq!(tree.root_at(1)?, a);
-/// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+/// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct MerkleTree {
@@ -323,8 +323,8 @@ impl MerkleTree {
     /// An empty tree hashing with `alg`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let tree = MerkleTree::new(HashAlgorithm::Blake3);
     /// assert!(tree.is_empty());
@@ -341,8 +341,8 @@ impl MerkleTree {
     /// An empty tree with room for `leaves` leaves before it reallocates.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let tree = MerkleTree::with_capacity(HashAlgorithm::Sha256, 1000);
     /// assert_eq!(tree.len(), 0);
@@ -361,8 +361,8 @@ impl MerkleTree {
     /// The hash function of this tree.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// assert_eq!(MerkleTree::new(HashAlgorithm::Sha256).algorithm(), HashAlgorithm::Sha256);
     /// ```
@@ -374,8 +374,8 @@ impl MerkleTree {
     /// The number of leaves.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let mut tree = MerkleTree::new(HashAlgorithm::Sha256);
     /// tree.push_leaf(b"x");
@@ -389,8 +389,8 @@ impl MerkleTree {
     /// Whether the tree has no leaves.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// assert!(MerkleTree::new(HashAlgorithm::Sha256).is_empty());
     /// ```
@@ -404,8 +404,8 @@ impl MerkleTree {
     /// Costs one node hash for every subtree the leaf completes: one on average.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
@@ -434,8 +434,8 @@ impl MerkleTree {
     /// bytes) and returns its leaf hash.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
@@ -450,8 +450,8 @@ impl MerkleTree {
     /// The leaf hash at `index`, or `None` past the end.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let tree = MerkleTree::new(HashAlgorithm::Sha256);
     /// assert_eq!(tree.leaf_hash(0), None);
@@ -467,8 +467,8 @@ impl MerkleTree {
     /// right edge, folded from the right.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::MerkleTree;
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::MerkleTree;
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
@@ -489,8 +489,8 @@ impl MerkleTree {
     /// [`ProofError::SizeOutOfRange`] when `size > len()`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::{MerkleTree, ProofError};
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::{MerkleTree, ProofError};
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
@@ -513,15 +513,15 @@ impl MerkleTree {
     /// [`ProofError::IndexOutOfRange`] when `index >= len()`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::{MerkleTree, verify_inclusion};
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::{MerkleTree, verify_inclusion};
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
     /// let leaves: Vec<_> = (0..10u8).map(|i| tree.push_leaf(&[i])).collect();
     /// let proof = tree.inclusion_proof(7)?;
     /// verify_inclusion(alg, &tree.root(), 10, 7, &leaves[7], &proof)?;
-    /// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+    /// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
     /// ```
     pub fn inclusion_proof(&self, index: u64) -> Result<InclusionProof, ProofError> {
         self.inclusion_proof_at(index, self.len())
@@ -538,15 +538,15 @@ impl MerkleTree {
     /// [`ProofError::IndexOutOfRange`] when `index >= size`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::{MerkleTree, verify_inclusion};
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::{MerkleTree, verify_inclusion};
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
     /// let leaves: Vec<_> = (0..10u8).map(|i| tree.push_leaf(&[i])).collect();
     /// let proof = tree.inclusion_proof_at(2, 6)?;
     /// verify_inclusion(alg, &tree.root_at(6)?, 6, 2, &leaves[2], &proof)?;
-    /// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+    /// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
     /// ```
     pub fn inclusion_proof_at(&self, index: u64, size: u64) -> Result<InclusionProof, ProofError> {
         self.check_size(size)?;
@@ -587,15 +587,15 @@ impl MerkleTree {
     /// [`ProofError::OldSizeLarger`] when `old_size > new_size`.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::digest::HashAlgorithm;
-    /// use knhk_runtime::lockchain::merkle::{MerkleTree, verify_consistency};
+    /// use knhk_runtime::lockchain::HashAlgorithm;
+    /// use knhk_runtime::lockchain::{MerkleTree, verify_consistency};
     ///
     /// let alg = HashAlgorithm::Sha256;
     /// let mut tree = MerkleTree::new(alg);
     /// (0..10u8).for_each(|i| { tree.push_leaf(&[i]); });
     /// let proof = tree.consistency_proof(6, 10)?;
     /// verify_consistency(alg, 6, &tree.root_at(6)?, 10, &tree.root(), &proof)?;
-    /// # Ok::<(), knhk_runtime::lockchain::merkle::ProofError>(())
+    /// # Ok::<(), knhk_runtime::lockchain::ProofError>(())
     /// ```
     pub fn consistency_proof(
         &self,
@@ -740,8 +740,8 @@ fn consistency_proof_len(old_size: u64, new_size: u64) -> usize {
 /// [`ProofError::WrongProofLength`], [`ProofError::RootMismatch`].
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::{MerkleTree, ProofError, verify_inclusion};
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::{MerkleTree, ProofError, verify_inclusion};
 ///
 /// let alg = HashAlgorithm::Sha256;
 /// let mut tree = MerkleTree::new(alg);
@@ -836,8 +836,8 @@ pub fn verify_inclusion(
 /// [`ProofError::RootMismatch`] (the new root).
 ///
 /// ```
-/// use knhk_runtime::lockchain::digest::HashAlgorithm;
-/// use knhk_runtime::lockchain::merkle::{MerkleTree, ProofError, verify_consistency};
+/// use knhk_runtime::lockchain::HashAlgorithm;
+/// use knhk_runtime::lockchain::{MerkleTree, ProofError, verify_consistency};
 ///
 /// let alg = HashAlgorithm::Sha256;
 /// let mut tree = MerkleTree::new(alg);

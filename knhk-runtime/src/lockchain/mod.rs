@@ -29,8 +29,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod digest;
-pub mod merkle;
+mod digest;
+mod merkle;
 
 #[cfg(unix)]
 mod chain;
@@ -42,9 +42,11 @@ mod format;
 pub use chain::{
     CreateOptions, Entry, Iter, Lockchain, LockchainReader, MIN_GROWTH, Receipt, VerifiedHead,
 };
-pub use digest::{Digest, HashAlgorithm};
+pub use digest::{DIGEST_LEN, Digest, HashAlgorithm, LEAF_PREFIX, NODE_PREFIX, ParseDigestError};
 pub use error::{EntryFault, HeaderField, LockchainError};
-pub use merkle::{ConsistencyProof, InclusionProof, MerkleTree, ProofError};
+pub use merkle::{
+    ConsistencyProof, InclusionProof, MerkleTree, ProofError, verify_consistency, verify_inclusion,
+};
 
 /// The on-disk format, version 1: the specification the code and tests follow.
 #[doc = include_str!("FORMAT.md")]
