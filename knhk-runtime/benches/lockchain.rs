@@ -19,10 +19,11 @@
 mod lockchain_util;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use knhk_runtime::lockchain::verify_inclusion;
 use knhk_runtime::lockchain::{
-    CreateOptions, HashAlgorithm, InclusionProof, Lockchain, MmapStorage, Record,
+    CreateOptions, Digest, HashAlgorithm, InclusionProof, Lockchain, LockchainReader,
+    verify_inclusion,
 };
+use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record};
 use lockchain_util::Rng;
 use std::fs::File;
 use std::hint::black_box;
@@ -97,7 +98,7 @@ fn scratch_dir() -> PathBuf {
 
 /// A synced storage of `n` lines at `path`, reused if it already holds exactly them.
 fn storage_file(path: &Path, n: u64) {
-    if let Ok(s) = MmapStorage::<Line>::open_read_only(path)
+    if let Ok(s) = MmapStorageReader::<Line>::open(path)
         && s.len() as u64 == n
         && [0, n / 2, n - 1]
             .iter()
@@ -131,7 +132,7 @@ fn storage_get(c: &mut Criterion) {
     );
 
     // Map every page, and bring the whole file into the page cache for `pread` too.
-    let storage = MmapStorage::<Line>::open_read_only_populated(&path).unwrap();
+    let storage = MmapStorageReader::<Line>::open_populated(&path).unwrap();
     let file = File::open(&path).unwrap();
     let mut chunk = vec![0u8; 1 << 20];
     let mut offset = 0;
@@ -280,7 +281,7 @@ fn verify(c: &mut Criterion) {
     for alg in HashAlgorithm::ALL {
         let path = dir.join(format!("verify-{}.lockchain", alg.to_byte()));
         build_chain(&path, alg, entries, 1024);
-        let chain = Lockchain::open_read_only(&path).unwrap();
+        let chain = LockchainReader::open(&path).unwrap();
         group.throughput(Throughput::Bytes(chain.verify().unwrap().end));
         let name = if alg == HashAlgorithm::Sha256 {
             "sha256_64MiB"
@@ -299,10 +300,10 @@ fn proof(c: &mut Criterion) {
     let alg = HashAlgorithm::Sha256;
     let path = scratch_dir().join("proof-1M.lockchain");
     build_chain(&path, alg, ENTRIES, 64);
-    let chain = Lockchain::open_read_only(&path).unwrap();
+    let chain = LockchainReader::open(&path).unwrap();
     let root = chain.root();
     let seqs = random_indices(ENTRIES, 4096);
-    let proofs: Vec<(u64, [u8; 32], InclusionProof)> = seqs
+    let proofs: Vec<(u64, Digest, InclusionProof)> = seqs
         .iter()
         .map(|&seq| {
             let leaf = alg.leaf_hash(chain.get(seq).unwrap().canonical_bytes());

@@ -450,32 +450,3 @@ fn fault(op: &'static str) -> io::Result<()> {
 fn fault(_op: &'static str) -> io::Result<()> {
     Ok(())
 }
-
-/// Unit tests only: a fresh directory under the system's temporary directory, removed
-/// with everything in it when dropped.
-#[cfg(test)]
-pub(crate) struct ScratchDir(PathBuf);
-
-#[cfg(test)]
-impl ScratchDir {
-    pub(crate) fn new(name: &str) -> ScratchDir {
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("knhk-unit-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        ScratchDir(dir)
-    }
-
-    /// The path of `file` in the directory.
-    pub(crate) fn join(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-}
-
-#[cfg(test)]
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}

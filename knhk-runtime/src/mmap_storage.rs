@@ -73,7 +73,7 @@ pub trait Record: bytemuck::Pod {
 ///
 /// let dir = std::env::temp_dir().join(format!("knhk-doc-storage-err-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir).unwrap();
-/// let path = dir.join("not-storage.bin");
+/// let path = dir.path().join("not-storage.bin");
 /// std::fs::write(&path, [0x7f; 100]).unwrap();
 /// match MmapStorage::<Tick>::open_read_only(&path) {
 ///     Err(e @ StorageError::BadMagic { .. }) => {
@@ -900,7 +900,7 @@ impl<'a, T: Record> IntoIterator for &'a MmapStorage<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lockchain::file::{FAIL_COMMIT_AT, ScratchDir};
+    use crate::mapped_file::{FAIL_COMMIT_AT, FileError};
 
     #[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
     #[repr(C, align(64))]
@@ -934,8 +934,8 @@ mod tests {
 
     #[test]
     fn records_of_64_byte_alignment_and_of_3_bytes_stay_in_place() {
-        let dir = ScratchDir::new("storage-records");
-        let path = dir.join("wide.stor");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.stor");
         let mut s = MmapStorage::<Wide>::create(&path).unwrap();
         for i in 0..3000u64 {
             s.push(Wide { words: [i; 8] }).unwrap();
@@ -946,7 +946,7 @@ mod tests {
             assert_eq!(std::ptr::from_ref(r) as usize % 64, 0);
         }
         assert!(s.get(3000).is_none());
-        let path = dir.join("odd.stor");
+        let path = dir.path().join("odd.stor");
         let mut s = MmapStorage::<Odd>::create(&path).unwrap();
         for i in 0..50_000u32 {
             s.push(Odd {
@@ -956,7 +956,7 @@ mod tests {
         }
         s.sync().unwrap();
         drop(s);
-        let s = MmapStorage::<Odd>::open_read_only(&path).unwrap();
+        let s = MmapStorageReader::<Odd>::open(&path).unwrap();
         assert_eq!(s.len(), 50_000);
         assert_eq!(s.get(49_999).unwrap().bytes, [0x4f, 0xc3, 0x00]);
         let bytes = std::fs::read(&path).unwrap();
@@ -964,24 +964,28 @@ mod tests {
     }
 
     #[test]
-    fn push_reserve_and_sync_are_refused_read_only() {
-        let dir = ScratchDir::new("storage-ro");
-        let path = dir.join("ro.stor");
-        drop(MmapStorage::<Wide>::create(&path).unwrap());
-        let mut s = MmapStorage::<Wide>::open_read_only(&path).unwrap();
+    fn a_reader_opens_beside_the_writer_and_sees_what_was_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.stor");
+        let mut w = MmapStorage::<Wide>::create(&path).unwrap();
+        w.push(Wide { words: [1; 8] }).unwrap();
+        w.sync().unwrap();
+        w.push(Wide { words: [2; 8] }).unwrap();
+        // The writer holds the lock: a second writer is refused, a reader is not.
         assert!(matches!(
-            s.push(Wide { words: [0; 8] }),
-            Err(StorageError::ReadOnly { .. })
+            MmapStorage::<Wide>::open(&path),
+            Err(StorageError::File(FileError::Locked { .. }))
         ));
-        assert!(matches!(s.reserve(1), Err(StorageError::ReadOnly { .. })));
-        assert!(matches!(s.sync(), Err(StorageError::ReadOnly { .. })));
-        assert_eq!(s.len(), 0);
+        let r = MmapStorageReader::<Wide>::open(&path).unwrap();
+        assert_eq!((w.len(), r.len()), (2, 1), "the reader sees the synced record only");
+        assert_eq!(r.get(0).unwrap().words, [1; 8]);
+        assert!(r.get(1).is_none());
     }
 
     #[test]
     fn reserve_grows_by_doubling() {
-        let dir = ScratchDir::new("storage-grow");
-        let path = dir.join("grow.stor");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grow.stor");
         let mut s = MmapStorage::<Wide>::create(&path).unwrap();
         assert_eq!(s.capacity(), (65536 - 64) / 64);
         s.reserve(1023).unwrap();
@@ -995,20 +999,20 @@ mod tests {
     #[test]
     fn a_failed_sync_poisons_the_handle_and_reopening_recovers() {
         for op in ["msync", "write header", "fdatasync"] {
-            let dir = ScratchDir::new("storage-poison");
-            let path = dir.join("p.stor");
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("p.stor");
             let mut s = MmapStorage::<Wide>::create(&path).unwrap();
             s.push(Wide { words: [1; 8] }).unwrap();
             s.sync().unwrap();
             s.push(Wide { words: [2; 8] }).unwrap();
             FAIL_COMMIT_AT.with(|f| f.set(Some(op)));
             match s.sync() {
-                Err(StorageError::Io { op: failed, .. }) => assert_eq!(failed, op),
+                Err(StorageError::File(FileError::Io { op: failed, .. })) => assert_eq!(failed, op),
                 other => panic!("{op}: {other:?}"),
             }
             // The retry that could report success for dropped pages is refused.
             match s.sync() {
-                Err(e @ StorageError::Poisoned { .. }) => {
+                Err(e @ StorageError::File(FileError::Poisoned { .. })) => {
                     assert!(e.to_string().contains(&format!("failed at {op}")), "{e}");
                     assert!(e.to_string().contains("reopen"), "{e}");
                 }
@@ -1016,9 +1020,9 @@ mod tests {
             }
             assert!(matches!(
                 s.push(Wide { words: [3; 8] }),
-                Err(StorageError::Poisoned { .. })
+                Err(StorageError::File(FileError::Poisoned { .. }))
             ));
-            assert!(matches!(s.reserve(1), Err(StorageError::Poisoned { .. })));
+            assert!(matches!(s.reserve(1), Err(StorageError::File(FileError::Poisoned { .. }))));
             assert_eq!((s.len(), s.synced_len()), (2, 1));
             drop(s);
             // Before the header write the failed sync left the old header; after it

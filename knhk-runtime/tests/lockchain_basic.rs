@@ -6,10 +6,11 @@
 mod lockchain_util;
 
 use knhk_runtime::Report;
-use knhk_runtime::lockchain::{verify_consistency, verify_inclusion};
 use knhk_runtime::lockchain::{
-    CreateOptions, HashAlgorithm, Lockchain, LockchainError, MerkleTree, Receipt,
+    CreateOptions, Digest, HashAlgorithm, Lockchain, LockchainError, LockchainReader, MerkleTree,
+    Receipt, verify_consistency, verify_inclusion,
 };
+use knhk_runtime::mapped_file::{FileError, Mapping};
 use lockchain_util::{payload_for, scratch};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -24,13 +25,13 @@ fn sample_payloads() -> Vec<Vec<u8>> {
     p
 }
 
-fn check_contents(chain: &Lockchain, payloads: &[Vec<u8>], receipts: &[Receipt]) {
+fn check_contents<M: Mapping>(chain: &LockchainReader<M>, payloads: &[Vec<u8>], receipts: &[Receipt]) {
     let alg = chain.hash_algorithm();
     assert_eq!(chain.len(), payloads.len() as u64);
     assert_eq!(chain.is_empty(), payloads.is_empty());
     assert_eq!(chain.head(), receipts.last().copied());
     assert_eq!(chain.iter().count(), payloads.len());
-    let mut prev = [0u8; 32];
+    let mut prev = Digest::ZERO;
     let mut tree = MerkleTree::new(alg);
     for (i, (entry, payload)) in chain.iter().zip(payloads).enumerate() {
         assert_eq!(entry.seq(), i as u64);
@@ -43,7 +44,7 @@ fn check_contents(chain: &Lockchain, payloads: &[Vec<u8>], receipts: &[Receipt])
         assert_eq!(&canonical[4..8], &[0; 4]);
         assert_eq!(&canonical[8..16], &(i as u64).to_le_bytes());
         assert_eq!(&canonical[16..24], &entry.timestamp_nanos().to_le_bytes());
-        assert_eq!(&canonical[24..56], &prev);
+        assert_eq!(&canonical[24..56], prev.as_bytes());
         assert_eq!(entry.hash(), alg.hash(&[canonical]));
         assert_eq!(entry.offset() % 8, 0);
         assert_eq!(chain.get(i as u64), Some(entry));
@@ -53,6 +54,22 @@ fn check_contents(chain: &Lockchain, payloads: &[Vec<u8>], receipts: &[Receipt])
     assert!(chain.get(payloads.len() as u64).is_none());
     assert!(chain.get(u64::MAX).is_none());
     assert_eq!(chain.root(), tree.root());
+}
+
+/// What a handle reopened on the file of `round_trip_with_both_hash_functions` holds.
+fn check_reopened<M: Mapping>(
+    chain: &LockchainReader<M>,
+    alg: HashAlgorithm,
+    payloads: &[Vec<u8>],
+    receipts: &[Receipt],
+    head: knhk_runtime::lockchain::VerifiedHead,
+    root: Digest,
+) {
+    assert_eq!(chain.hash_algorithm(), alg);
+    check_contents(chain, payloads, receipts);
+    assert_eq!(chain.verify().unwrap(), head);
+    assert_eq!(chain.verify_against(&receipts[3]).unwrap(), head);
+    assert_eq!(chain.root(), root);
 }
 
 #[test]
@@ -107,19 +124,14 @@ fn round_trip_with_both_hash_functions() {
         assert_eq!(bytes.len(), 64 * 1024, "4 KiB grew to the 64 KiB minimum");
         let committed = u64::from_le_bytes(bytes[24..32].try_into().unwrap());
         assert_eq!(committed, head.end);
-        assert_eq!(&bytes[32..64], &last.hash);
+        assert_eq!(&bytes[32..64], last.hash.as_bytes());
 
-        for chain in [
-            Lockchain::open(&path).unwrap(),
-            Lockchain::open_read_only(&path).unwrap(),
-        ] {
-            assert_eq!(chain.hash_algorithm(), alg);
-            assert_eq!(chain.discarded_tail_bytes(), 0);
-            check_contents(&chain, &payloads, &receipts);
-            assert_eq!(chain.verify().unwrap(), head);
-            assert_eq!(chain.verify_against(&receipts[3]).unwrap(), head);
-            assert_eq!(chain.root(), root);
-        }
+        let writer = Lockchain::open(&path).unwrap();
+        assert_eq!(writer.discarded_tail_bytes(), 0);
+        check_reopened(&writer, alg, &payloads, &receipts, head, root);
+        drop(writer);
+        let reader = LockchainReader::open(&path).unwrap();
+        check_reopened(&reader, alg, &payloads, &receipts, head, root);
     }
 }
 
@@ -138,7 +150,7 @@ fn reopened_writer_appends_after_the_last_entry() {
     // A sync with nothing new is allowed and changes nothing.
     chain.sync().unwrap();
     drop(chain);
-    let chain = Lockchain::open_read_only(&path).unwrap();
+    let chain = LockchainReader::open(&path).unwrap();
     assert_eq!(chain.head(), Some(b));
     chain.verify_against(&a).unwrap();
 }
@@ -184,7 +196,7 @@ fn a_second_writer_is_refused_at_once_and_readers_are_not() {
 
     let start = Instant::now();
     match Lockchain::open(&path) {
-        Err(LockchainError::Locked { path: p }) => assert_eq!(p, path),
+        Err(LockchainError::File(FileError::Locked { path: p })) => assert_eq!(p, path),
         other => panic!("expected Locked, got {other:?}"),
     }
     assert!(
@@ -194,8 +206,7 @@ fn a_second_writer_is_refused_at_once_and_readers_are_not() {
     let message = Lockchain::open(&path).unwrap_err().to_string();
     assert!(message.contains("locked by another writer"), "{message}");
 
-    let reader = Lockchain::open_read_only(&path).unwrap();
-    assert!(reader.is_read_only());
+    let reader = LockchainReader::open(&path).unwrap();
     assert_eq!(reader.len(), 1, "the reader sees only committed entries");
     assert_eq!(reader.get(0).unwrap().payload(), b"committed");
     reader.verify().unwrap();
@@ -218,7 +229,7 @@ fn a_reader_is_undisturbed_by_the_writer_appending_and_growing() {
         writer.append(&payload_for(i)).unwrap();
     }
     writer.sync().unwrap();
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let seen: Vec<Vec<u8>> = reader.iter().map(|e| e.payload().to_vec()).collect();
     let root = reader.root();
 
@@ -238,31 +249,10 @@ fn a_reader_is_undisturbed_by_the_writer_appending_and_growing() {
     assert_eq!(again, seen);
     assert_eq!(reader.verify().unwrap().len, 3);
     assert_eq!(reader.root(), root);
-    let late = Lockchain::open_read_only(&path).unwrap();
+    let late = LockchainReader::open(&path).unwrap();
     assert_eq!(late.len(), 200);
     assert_eq!(late.root_at(3).unwrap(), root);
     late.verify_against(&reader.head().unwrap()).unwrap();
-}
-
-#[test]
-fn a_read_only_chain_refuses_to_append_or_sync() {
-    let path = scratch("read-only-append");
-    drop(Lockchain::create(&path).unwrap());
-    let before = std::fs::read(&path).unwrap();
-    let mut reader = Lockchain::open_read_only(&path).unwrap();
-    assert!(matches!(
-        reader.append(b"x"),
-        Err(LockchainError::ReadOnly { .. })
-    ));
-    assert!(matches!(
-        reader.append_batch(&[b"x"]),
-        Err(LockchainError::ReadOnly { .. })
-    ));
-    assert!(matches!(
-        reader.sync(),
-        Err(LockchainError::ReadOnly { .. })
-    ));
-    assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
 #[test]
@@ -270,7 +260,7 @@ fn create_refuses_an_existing_file() {
     let path = scratch("exists");
     std::fs::write(&path, b"someone else's").unwrap();
     match Lockchain::create(&path) {
-        Err(LockchainError::Io { op, source, .. }) => {
+        Err(LockchainError::File(FileError::Io { op, source, .. })) => {
             assert_eq!(op, "create");
             assert_eq!(source.kind(), std::io::ErrorKind::AlreadyExists);
         }
@@ -316,7 +306,7 @@ fn a_failed_create_leaves_no_file_behind() {
         ..CreateOptions::default()
     };
     match Lockchain::create_with(&path, options) {
-        Err(LockchainError::Io { op, .. }) => assert_eq!(op, "fallocate"),
+        Err(LockchainError::File(FileError::Io { op, .. })) => assert_eq!(op, "fallocate"),
         other => panic!("{other:?}"),
     }
     assert!(!path.exists(), "the half-made file was removed");
@@ -440,7 +430,7 @@ fn a_reader_opened_before_a_receipt_says_so() {
     let mut writer = Lockchain::create(&path).unwrap();
     writer.append(b"a").unwrap();
     writer.sync().unwrap();
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let later = writer.append(b"b").unwrap();
     writer.sync().unwrap();
     match reader.verify_against(&later) {
@@ -467,7 +457,7 @@ fn a_reader_opened_before_a_receipt_says_so() {
             ..
         })
     ));
-    Lockchain::open_read_only(&path)
+    LockchainReader::open(&path)
         .unwrap()
         .verify_against(&later)
         .unwrap();
@@ -491,7 +481,7 @@ fn merkle_proofs_are_served_from_the_chain() {
         chain.sync().unwrap();
         drop(chain);
         // Rebuilt on open from the entries, the same roots.
-        let chain = Lockchain::open_read_only(&path).unwrap();
+        let chain = LockchainReader::open(&path).unwrap();
         assert_eq!(chain.merkle_tree().len(), 13);
         for size in 0..=13u64 {
             assert_eq!(chain.root_at(size).unwrap(), roots[size as usize]);
@@ -521,7 +511,7 @@ fn a_sealed_report_reads_back_as_the_same_report() {
     assert_eq!(receipt.seq, 1);
     assert_eq!(chain.committed_len(), 2, "seal syncs");
     drop(chain);
-    let chain = Lockchain::open_read_only(&path).unwrap();
+    let chain = LockchainReader::open(&path).unwrap();
     chain.verify_against(&receipt).unwrap();
     let json = std::str::from_utf8(chain.get(1).unwrap().payload()).unwrap();
     assert_eq!(json, report.to_json());

@@ -36,7 +36,7 @@ const MAX_PREALLOCATED_ENTRIES: u64 = 1 << 16;
 ///
 /// # let dir = std::env::temp_dir().join(format!("knhk-doc-receipt-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("r.lockchain");
+/// # let path = dir.path().join("r.lockchain");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let receipt: Receipt = chain.append(b"x")?;
@@ -60,7 +60,7 @@ pub struct Receipt {
 ///
 /// # let dir = std::env::temp_dir().join(format!("knhk-doc-vh-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("v.lockchain");
+/// # let path = dir.path().join("v.lockchain");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let last = chain.append(b"a")?;
@@ -115,7 +115,7 @@ impl Default for CreateOptions {
 ///
 /// # let dir = std::env::temp_dir().join(format!("knhk-doc-entry-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// # let path = dir.join("e.lockchain");
+/// # let path = dir.path().join("e.lockchain");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let first = chain.append(b"first")?;
@@ -207,7 +207,7 @@ struct Committed {
 ///
 /// # let dir = std::env::temp_dir().join(format!("knhk-doc-chain-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
-/// let path = dir.join("audit.lockchain");
+/// let path = dir.path().join("audit.lockchain");
 /// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// chain.append(b"order 1 accepted")?;
@@ -350,7 +350,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-create-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("c.lockchain");
+    /// # let path = dir.path().join("c.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let chain = Lockchain::create(&path)?;
     /// assert!(chain.is_empty());
@@ -370,7 +370,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-createw-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("b3.lockchain");
+    /// # let path = dir.path().join("b3.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let options = CreateOptions { hash: HashAlgorithm::Blake3, initial_capacity: 4096 };
     /// let mut chain = Lockchain::create_with(&path, options)?;
@@ -432,7 +432,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-open-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("o.lockchain");
+    /// # let path = dir.path().join("o.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"acknowledged")?;
@@ -493,7 +493,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-append-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("a.lockchain");
+    /// # let path = dir.path().join("a.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let r = chain.append(b"")?; // empty payloads are entries too
@@ -516,7 +516,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-batch-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("b.lockchain");
+    /// # let path = dir.path().join("b.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let last = chain.append_batch(&[&b"a"[..], b"b", b"c"])?.unwrap();
@@ -603,7 +603,7 @@ impl Lockchain {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-sync-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("s.lockchain");
+    /// # let path = dir.path().join("s.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"x")?;
@@ -650,7 +650,7 @@ impl LockchainReader {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-ro-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("ro.lockchain");
+    /// # let path = dir.path().join("ro.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut writer = Lockchain::create(&path)?;
     /// writer.append(b"a")?;
@@ -694,7 +694,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-get-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("g.lockchain");
+    /// # let path = dir.path().join("g.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"a")?;
@@ -724,7 +724,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-iter-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("i.lockchain");
+    /// # let path = dir.path().join("i.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append_batch(&[&b"a"[..], b"b"])?;
@@ -763,7 +763,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-end-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("end.lockchain");
+    /// # let path = dir.path().join("end.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// assert_eq!(chain.end_offset(), 128);
@@ -812,7 +812,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-verify-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("v.lockchain");
+    /// # let path = dir.path().join("v.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append_batch(&[&b"a"[..], b"b"])?;
@@ -959,7 +959,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-va-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("va.lockchain");
+    /// # let path = dir.path().join("va.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let saved = chain.append(b"a")?;
@@ -1005,7 +1005,7 @@ impl<M: Mapping> LockchainReader<M> {
     ///
     /// # let dir = std::env::temp_dir().join(format!("knhk-doc-root-{}", std::process::id()));
     /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("m.lockchain");
+    /// # let path = dir.path().join("m.lockchain");
     /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// for i in 0..5u8 {
@@ -1175,13 +1175,13 @@ impl<'a> IntoIterator for &'a Lockchain {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapped_file::{FAIL_COMMIT_AT, FileError, ScratchDir};
+    use crate::mapped_file::{FAIL_COMMIT_AT, FileError};
 
     #[test]
     fn a_failed_sync_poisons_the_handle_and_reopening_recovers() {
         for op in ["msync", "write header", "fdatasync"] {
-            let dir = ScratchDir::new("chain-poison");
-            let path = dir.join("p.lockchain");
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("p.lockchain");
             let mut chain = Lockchain::create(&path).unwrap();
             let acked = chain.append(b"acknowledged").unwrap();
             chain.sync().unwrap();

@@ -63,6 +63,14 @@ impl Digest {
     pub const fn to_bytes(self) -> [u8; DIGEST_LEN] {
         self.0
     }
+
+    /// This digest with `mask` XORed into byte `byte`: damage for tests.
+    #[cfg(test)]
+    pub(crate) fn flipped(self, byte: usize, mask: u8) -> Digest {
+        let mut b = self.0;
+        b[byte] ^= mask;
+        Digest(b)
+    }
 }
 
 impl From<[u8; DIGEST_LEN]> for Digest {
@@ -418,8 +426,8 @@ mod tests {
             let l = alg.leaf_hash(b"l");
             let r = alg.leaf_hash(b"r");
             let mut joined = vec![NODE_PREFIX];
-            joined.extend_from_slice(&l);
-            joined.extend_from_slice(&r);
+            joined.extend_from_slice(l.as_bytes());
+            joined.extend_from_slice(r.as_bytes());
             assert_eq!(alg.node_hash(&l, &r), alg.hash(&[&joined]));
             assert_ne!(alg.leaf_hash(b""), alg.empty_root());
         }

@@ -360,7 +360,7 @@ mod tests {
             alg: HashAlgorithm::Blake3,
             count: 3,
             committed_len: 400,
-            head: [7; 32],
+            head: Digest::new([7; 32]),
             created: 1_700_000_000_000_000_000,
         };
         let b = h.encode();

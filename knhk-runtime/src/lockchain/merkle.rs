@@ -1264,7 +1264,7 @@ mod tests {
         for i in 0..proof.hashes.len() {
             for bit in [0, 77, 255] {
                 let mut bad = proof.clone();
-                bad.hashes[i][bit / 8] ^= 1 << (bit % 8);
+                bad.hashes[i] = bad.hashes[i].flipped(bit / 8, 1 << (bit % 8));
                 assert!(
                     matches!(
                         verify(&root, size, index, &leaf, &bad),
@@ -1274,15 +1274,13 @@ mod tests {
                 );
             }
         }
-        let mut wrong_root = root;
-        wrong_root[31] ^= 1;
+        let wrong_root = root.flipped(31, 1);
         assert!(matches!(
             verify(&wrong_root, size, index, &leaf, &proof),
             Err(ProofError::RootMismatch { .. })
         ));
         assert!(verify(&alg.empty_root(), size, index, &leaf, &proof).is_err());
-        let mut wrong_leaf = leaf;
-        wrong_leaf[0] ^= 0x80;
+        let wrong_leaf = leaf.flipped(0, 0x80);
         assert!(matches!(
             verify(&root, size, index, &wrong_leaf, &proof),
             Err(ProofError::RootMismatch { .. })
@@ -1365,18 +1363,16 @@ mod tests {
         for i in 0..proof.hashes.len() {
             for bit in [0, 100, 255] {
                 let mut bad = proof.clone();
-                bad.hashes[i][bit / 8] ^= 1 << (bit % 8);
+                bad.hashes[i] = bad.hashes[i].flipped(bit / 8, 1 << (bit % 8));
                 assert!(
                     verify(old, &old_root, new, &new_root, &bad).is_err(),
                     "hash {i} bit {bit} changed, {old} -> {new}"
                 );
             }
         }
-        let mut wrong = old_root;
-        wrong[5] ^= 4;
+        let wrong = old_root.flipped(5, 4);
         assert!(verify(old, &wrong, new, &new_root, &proof).is_err());
-        let mut wrong = new_root;
-        wrong[9] ^= 4;
+        let wrong = new_root.flipped(9, 4);
         // Every tree extends the empty tree: from size 0 there is no new root to check.
         assert_eq!(
             verify(old, &old_root, new, &wrong, &proof).is_err(),
@@ -1666,7 +1662,7 @@ mod tests {
             if !proof.hashes.is_empty() {
                 let mut bad = proof.clone();
                 let i = flip.0 % bad.hashes.len();
-                bad.hashes[i][flip.1 % 32] ^= 1 << (flip.1 % 8);
+                bad.hashes[i] = bad.hashes[i].flipped(flip.1 % 32, 1 << (flip.1 % 8));
                 prop_assert!(verify_inclusion(alg, &root, size, index, &leaf, &bad).is_err());
             }
 
@@ -1677,7 +1673,7 @@ mod tests {
             if !proof.hashes.is_empty() {
                 let mut bad = proof.clone();
                 let i = flip.0 % bad.hashes.len();
-                bad.hashes[i][flip.1 % 32] ^= 1 << (flip.1 % 8);
+                bad.hashes[i] = bad.hashes[i].flipped(flip.1 % 32, 1 << (flip.1 % 8));
                 prop_assert!(verify_consistency(alg, old, &old_root, size, &root, &bad).is_err());
             }
         }

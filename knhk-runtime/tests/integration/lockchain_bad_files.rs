@@ -5,7 +5,8 @@
 
 use crate::lockchain_util::{Rng, payload_for, scratch};
 use knhk_runtime::lockchain::{
-    CreateOptions, EntryFault, HashAlgorithm, HeaderField, Lockchain, LockchainError, VerifiedHead,
+    CreateOptions, Digest, EntryFault, HashAlgorithm, HeaderField, Lockchain, LockchainError,
+    LockchainReader, VerifiedHead,
 };
 use proptest::prelude::*;
 use std::os::unix::fs::FileExt;
@@ -41,7 +42,7 @@ fn open_both(
     Result<VerifiedHead, LockchainError>,
     Result<VerifiedHead, LockchainError>,
 ) {
-    let ro = Lockchain::open_read_only(path).and_then(|c| c.verify());
+    let ro = LockchainReader::open(path).and_then(|c| c.verify());
     let rw = Lockchain::open(path).and_then(|c| c.verify());
     (ro, rw)
 }
@@ -65,7 +66,7 @@ fn forge(bytes: &mut [u8], count: Option<u64>, committed: Option<u64>, head: Opt
     }
     let alg = HashAlgorithm::from_byte(bytes[10]).unwrap_or_default();
     let hash = alg.hash(&[&bytes[..96]]);
-    bytes[96..128].copy_from_slice(&hash);
+    bytes[96..128].copy_from_slice(hash.as_bytes());
 }
 
 #[test]
@@ -80,7 +81,7 @@ fn a_zero_length_file_is_a_truncated_header_at_offset_0() {
             other => panic!("{other:?}"),
         }
     }
-    let message = Lockchain::open_read_only(&path).unwrap_err().to_string();
+    let message = LockchainReader::open(&path).unwrap_err().to_string();
     assert!(message.contains("byte offset 0"), "{message}");
 }
 
@@ -146,7 +147,7 @@ fn header_fields_are_checked_in_order_with_their_offsets() {
         let mut b = bytes.clone();
         b[at] = value;
         let path = write("header-field", &b);
-        match Lockchain::open_read_only(&path) {
+        match LockchainReader::open(&path) {
             Err(LockchainError::BadHeaderField {
                 field: f,
                 offset: o,
@@ -188,7 +189,7 @@ fn header_fields_are_checked_in_order_with_their_offsets() {
     b[12] = 64;
     let path = write("header-magic-and-size", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::BadMagic { .. })
     ));
     let mut b = bytes.clone();
@@ -196,7 +197,7 @@ fn header_fields_are_checked_in_order_with_their_offsets() {
     b[90] = 1; // reserved, after the hash was computed: both the hash and the field are bad
     let path = write("header-reserved-and-hash", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::BadHeaderField {
             field: HeaderField::Reserved,
             offset: 90,
@@ -208,14 +209,14 @@ fn header_fields_are_checked_in_order_with_their_offsets() {
     b[24..32].copy_from_slice(&u64::MAX.to_le_bytes()); // committed length past the end
     let path = write("header-hash-and-length", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::HeaderHashMismatch { .. })
     ));
     let mut b = bytes.clone();
     b[20] ^= 1; // the count, without fixing the header hash
     let path = write("header-hash", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::HeaderHashMismatch { .. })
     ));
 }
@@ -248,7 +249,7 @@ fn a_committed_length_past_the_end_of_the_file_is_reported() {
     forge(&mut b, None, Some(u64::MAX), None);
     let path = write("past-end-forged", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::CommittedLengthPastEnd {
             committed_len: u64::MAX,
             ..
@@ -259,7 +260,7 @@ fn a_committed_length_past_the_end_of_the_file_is_reported() {
     forge(&mut b, None, Some(100), None);
     let path = write("too-small", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::CommittedLengthTooSmall {
             committed_len: 100,
             ..
@@ -305,7 +306,7 @@ fn count_and_head_must_match_the_entries() {
     forge(&mut b, Some(11), None, None);
     let path = write("count", &b);
     assert!(matches!(
-        Lockchain::open_read_only(&path),
+        LockchainReader::open(&path),
         Err(LockchainError::CountMismatch {
             header: 11,
             found: 12,
@@ -315,8 +316,8 @@ fn count_and_head_must_match_the_entries() {
     let mut b = bytes.clone();
     forge(&mut b, None, None, Some([9; 32]));
     let path = write("head", &b);
-    match Lockchain::open_read_only(&path) {
-        Err(LockchainError::HeadMismatch { header, .. }) => assert_eq!(header, [9; 32]),
+    match LockchainReader::open(&path) {
+        Err(LockchainError::HeadMismatch { header, .. }) => assert_eq!(header, Digest::new([9; 32])),
         other => panic!("{other:?}"),
     }
 }
@@ -390,7 +391,7 @@ fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
     writer.append_batch(&[&b"a"[..], b"b"]).unwrap();
     writer.sync().unwrap();
     let end = writer.verify().unwrap().end;
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     reader.verify().unwrap();
     let good = std::fs::read(&path).unwrap()[..128].to_vec();
     let other = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
@@ -436,19 +437,19 @@ fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
 fn entry_bytes(
     alg: HashAlgorithm,
     seq: u64,
-    prev: [u8; 32],
+    prev: Digest,
     payload: &[u8],
-) -> (Vec<u8>, [u8; 32]) {
+) -> (Vec<u8>, Digest) {
     let mut b = Vec::new();
     b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     b.extend_from_slice(&[0; 4]);
     b.extend_from_slice(&seq.to_le_bytes());
     b.extend_from_slice(&7u64.to_le_bytes());
-    b.extend_from_slice(&prev);
+    b.extend_from_slice(prev.as_bytes());
     b.extend_from_slice(payload);
     let hash = alg.hash(&[&b]);
     b.resize(b.len().next_multiple_of(8), 0);
-    b.extend_from_slice(&hash);
+    b.extend_from_slice(hash.as_bytes());
     (b, hash)
 }
 
@@ -456,7 +457,7 @@ fn entry_bytes(
 fn verify_names_an_entry_moved_behind_the_handle() {
     // Entries 1 and 2 (96 bytes each) rewritten behind the handle as a valid pair of
     // 104 and 88 bytes: the chain still checks, but not where the handle has it.
-    let rewrite = |path: &Path, at: u64, prev: [u8; 32]| {
+    let rewrite = |path: &Path, at: u64, prev: Digest| {
         let alg = HashAlgorithm::Sha256;
         let (one, one_hash) = entry_bytes(alg, 1, prev, b"0123456789");
         let (two, two_hash) = entry_bytes(alg, 2, one_hash, b"");
@@ -500,7 +501,7 @@ fn verify_names_an_entry_moved_behind_the_handle() {
     writer.append_batch(&[&b"bb"[..], b"cc"]).unwrap();
     writer.sync().unwrap();
     drop(writer);
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let at = reader.get(1).unwrap().offset();
     rewrite(&path, at, zero.hash);
     check(reader.verify(), at);
@@ -602,7 +603,7 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation, offsets: &[u64]) {
 /// Opens `bytes` both ways; any result is fine, a panic is not (proptest reports it).
 fn open_anything(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
-    let ro = Lockchain::open_read_only(path).and_then(|c| {
+    let ro = LockchainReader::open(path).and_then(|c| {
         let head = c.verify()?;
         // Whatever opened must be readable to the end.
         assert_eq!(c.iter().count() as u64, head.len);

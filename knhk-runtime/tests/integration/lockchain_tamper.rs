@@ -7,7 +7,8 @@
 
 use crate::lockchain_util::{Rng, scratch};
 use knhk_runtime::lockchain::{
-    CreateOptions, HashAlgorithm, Lockchain, LockchainError, Receipt, VerifiedHead,
+    CreateOptions, Digest, HashAlgorithm, Lockchain, LockchainError, LockchainReader, Receipt,
+    VerifiedHead,
 };
 use std::collections::BTreeMap;
 use std::os::unix::fs::FileExt;
@@ -80,7 +81,7 @@ fn build(path: &Path, alg: HashAlgorithm) -> Sample {
 }
 
 fn read_only_verify(path: &Path) -> Result<VerifiedHead, LockchainError> {
-    Lockchain::open_read_only(path).and_then(|c| c.verify())
+    LockchainReader::open(path).and_then(|c| c.verify())
 }
 
 fn read_write_verify(path: &Path) -> Result<VerifiedHead, LockchainError> {
@@ -215,12 +216,12 @@ fn splice(
     let committed = out.len() as u64;
     out.resize(original.len().max(out.len()), 0);
     if forge {
-        let head = order.last().map_or([0u8; 32], |&i| sample.receipts[i].hash);
+        let head = order.last().map_or(Digest::ZERO, |&i| sample.receipts[i].hash);
         out[16..24].copy_from_slice(&(order.len() as u64).to_le_bytes());
         out[24..32].copy_from_slice(&committed.to_le_bytes());
-        out[32..64].copy_from_slice(&head);
+        out[32..64].copy_from_slice(head.as_bytes());
         let hash = alg.hash(&[&out[..96]]);
-        out[96..128].copy_from_slice(&hash);
+        out[96..128].copy_from_slice(hash.as_bytes());
     }
     out
 }
@@ -280,7 +281,7 @@ fn deleted_reordered_or_duplicated_entries_are_detected() {
                 // A shorter chain with a consistent header is a valid chain: only a
                 // receipt kept from before tells that entries were removed.
                 assert_eq!(ro.unwrap().len, n as u64 - 1, "{case}");
-                let chain = Lockchain::open_read_only(&spliced).unwrap();
+                let chain = LockchainReader::open(&spliced).unwrap();
                 match chain.verify_against(sample.head.head.as_ref().unwrap()) {
                     Err(e @ LockchainError::Truncated { .. }) => {
                         *reasons.entry(e.kind()).or_default() += 1;

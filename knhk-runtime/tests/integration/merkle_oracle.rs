@@ -30,19 +30,21 @@ fn leaf_input(i: u64) -> Vec<u8> {
 fn digests(bytes: &[u8]) -> Vec<Digest> {
     let (chunks, rest) = bytes.as_chunks::<32>();
     assert!(rest.is_empty(), "ct-merkle proof is whole digests");
-    chunks.to_vec()
+    chunks.iter().copied().map(Digest::new).collect()
 }
 
 fn flat(hashes: &[Digest]) -> Vec<u8> {
-    hashes.concat()
+    hashes.iter().flat_map(|h| h.to_bytes()).collect()
 }
 
 fn ct_root(ct: &CtTree) -> Digest {
-    ct.root()
+    let bytes: [u8; 32] = ct
+        .root()
         .as_bytes()
         .as_slice()
         .try_into()
-        .expect("32-byte root")
+        .expect("32-byte root");
+    Digest::new(bytes)
 }
 
 /// Both trees grown in step to `max` leaves; `at(size)` is called at every size with
@@ -70,7 +72,7 @@ fn check_inclusion(ours: &MerkleTree, ct: &CtTree, size: u64, index: u64) {
         "inclusion {index} of {size}"
     );
     // ct-merkle verifies ours, over the leaf input ...
-    let ct_root = RootHash::<Sha256>::new(root.into(), size);
+    let ct_root = RootHash::<Sha256>::new(root.to_bytes().into(), size);
     let ours_as_ct = CtInclusionProof::<Sha256>::from_bytes(flat(&proof.hashes));
     ct_root
         .verify_inclusion(&leaf_input(index), index, &ours_as_ct)
@@ -101,8 +103,8 @@ fn check_consistency(ours: &MerkleTree, ct: &CtTree, old: u64, new: u64) {
         "consistency {old} -> {new}"
     );
     let ours_as_ct = CtConsistencyProof::<Sha256>::try_from_bytes(flat(&proof.hashes)).unwrap();
-    RootHash::<Sha256>::new(new_root.into(), new)
-        .verify_consistency(&RootHash::new(old_root.into(), old), &ours_as_ct)
+    RootHash::<Sha256>::new(new_root.to_bytes().into(), new)
+        .verify_consistency(&RootHash::new(old_root.to_bytes().into(), old), &ours_as_ct)
         .unwrap();
     let theirs = ConsistencyProof {
         old_size: old,

@@ -4,7 +4,8 @@
 #![cfg(unix)]
 
 use crate::lockchain_util::scratch;
-use knhk_runtime::lockchain::{MmapStorage, Record, StorageError};
+use knhk_runtime::mapped_file::{FileError, Mapping};
+use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record, StorageError};
 use proptest::prelude::*;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
@@ -65,7 +66,7 @@ fn patch(path: &PathBuf, offset: u64, bytes: &[u8]) {
     f.write_all_at(bytes, offset).unwrap();
 }
 
-fn check_lines(s: &MmapStorage<Line>, n: u64) {
+fn check_lines<M: Mapping>(s: &MmapStorageReader<Line, M>, n: u64) {
     assert_eq!(s.len(), n as usize);
     assert_eq!(s.is_empty(), n == 0);
     for i in 0..n {
@@ -108,7 +109,7 @@ fn round_trip_across_reopen_and_growth() {
     drop(s);
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 1 << 22);
 
-    let s = MmapStorage::<Line>::open_read_only(&path).unwrap();
+    let s = MmapStorageReader::<Line>::open(&path).unwrap();
     check_lines(&s, 40_000);
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[24..32], &40_000u64.to_le_bytes());
@@ -121,7 +122,7 @@ fn round_trip_across_reopen_and_growth() {
 #[test]
 fn wrong_type_id_names_both_ids() {
     let path = storage_of("type-id.stor", 3);
-    let err = MmapStorage::<OtherLine>::open_read_only(&path).unwrap_err();
+    let err = MmapStorageReader::<OtherLine>::open(&path).unwrap_err();
     let StorageError::TypeIdMismatch {
         expected, found, ..
     } = &err
@@ -191,7 +192,7 @@ fn foreign_files_are_not_storage() {
         "hello, this is a text file and nothing more\n\u{1}\u{2}\u{3}....",
     )
     .unwrap();
-    let err = MmapStorage::<Line>::open_read_only(&path).unwrap_err();
+    let err = MmapStorageReader::<Line>::open(&path).unwrap_err();
     assert!(err.to_string().contains("`hello, t`"), "{err}");
 }
 
@@ -199,7 +200,7 @@ fn foreign_files_are_not_storage() {
 fn bad_version_and_reserved_bytes() {
     let path = storage_of("version.stor", 1);
     patch(&path, 8, &2u16.to_le_bytes());
-    let err = MmapStorage::<Line>::open_read_only(&path).unwrap_err();
+    let err = MmapStorageReader::<Line>::open(&path).unwrap_err();
     assert!(
         matches!(
             err,
@@ -230,11 +231,10 @@ fn truncated_header_and_zero_length_file() {
         let bytes = std::fs::read(&full).unwrap();
         let path = scratch("truncated-header.stor");
         std::fs::write(&path, &bytes[..len]).unwrap();
-        for result in [
-            MmapStorage::<Line>::open(&path),
-            MmapStorage::<Line>::open_read_only(&path),
+        for err in [
+            MmapStorage::<Line>::open(&path).unwrap_err(),
+            MmapStorageReader::<Line>::open(&path).unwrap_err(),
         ] {
-            let err = result.unwrap_err();
             assert!(
                 matches!(err, StorageError::TruncatedHeader { file_len, .. } if file_len == len as u64),
                 "{len}: {err:?}"
@@ -255,7 +255,7 @@ fn length_past_end_of_file() {
     let fits = (file_len - 64) / 64;
     patch(&path, 24, &fits.to_le_bytes());
     assert_eq!(
-        MmapStorage::<Line>::open_read_only(&path).unwrap().len(),
+        MmapStorageReader::<Line>::open(&path).unwrap().len(),
         fits as usize
     );
     patch(&path, 24, &(fits + 1).to_le_bytes());
@@ -267,7 +267,7 @@ fn length_past_end_of_file() {
     );
     // A length whose byte count overflows is past the end too, not a panic.
     patch(&path, 24, &u64::MAX.to_le_bytes());
-    let err = MmapStorage::<Line>::open_read_only(&path).unwrap_err();
+    let err = MmapStorageReader::<Line>::open(&path).unwrap_err();
     assert!(
         matches!(
             err,
@@ -287,7 +287,7 @@ fn length_past_end_of_file() {
         .unwrap()
         .set_len(64 + 99 * 64 + 10)
         .unwrap();
-    let err = MmapStorage::<Line>::open_read_only(&path).unwrap_err();
+    let err = MmapStorageReader::<Line>::open(&path).unwrap_err();
     assert!(
         err.to_string().contains(
             "length 100 (header byte offset 24) needs 6464 bytes, past the end of the file at 6410"
@@ -310,7 +310,7 @@ fn records_not_synced_are_gone_after_reopen() {
     assert_eq!((s.len(), s.synced_len()), (2000, 10));
     drop(s);
 
-    let reader = MmapStorage::<Line>::open_read_only(&path).unwrap();
+    let reader = MmapStorageReader::<Line>::open(&path).unwrap();
     check_lines(&reader, 10);
     let mut s = MmapStorage::<Line>::open(&path).unwrap();
     check_lines(&s, 10);
@@ -321,36 +321,28 @@ fn records_not_synced_are_gone_after_reopen() {
     assert_eq!(s.get(11), None);
     s.sync().unwrap();
     drop(s);
-    let s = MmapStorage::<Line>::open_read_only(&path).unwrap();
+    let s = MmapStorageReader::<Line>::open(&path).unwrap();
     assert_eq!(s.len(), 11);
     assert_eq!(s.get(10), Some(&line(1_000_000)));
 }
 
 #[test]
-fn read_only_open_never_writes() {
+fn a_reader_never_writes() {
     let path = storage_of("read-only.stor", 3000);
     let before = std::fs::read(&path).unwrap();
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
 
     for populated in [false, true] {
-        let mut s = if populated {
-            MmapStorage::<Line>::open_read_only_populated(&path).unwrap()
+        let s = if populated {
+            MmapStorageReader::<Line>::open_populated(&path).unwrap()
         } else {
-            MmapStorage::<Line>::open_read_only(&path).unwrap()
+            MmapStorageReader::<Line>::open(&path).unwrap()
         };
-        assert!(s.is_read_only());
         check_lines(&s, 3000);
-        assert!(matches!(
-            s.push(line(0)),
-            Err(StorageError::ReadOnly { .. })
-        ));
-        assert!(matches!(s.reserve(10), Err(StorageError::ReadOnly { .. })));
-        assert!(matches!(s.sync(), Err(StorageError::ReadOnly { .. })));
-        assert_eq!(s.len(), 3000);
     }
     // Refused opens of the wrong type do not write either.
-    assert!(MmapStorage::<OtherLine>::open_read_only(&path).is_err());
+    assert!(MmapStorageReader::<OtherLine>::open(&path).is_err());
 
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(
@@ -364,17 +356,20 @@ fn one_writer_at_a_time_and_readers_beside_it() {
     let path = storage_of("lock.stor", 4);
     let mut writer = MmapStorage::<Line>::open(&path).unwrap();
     let err = MmapStorage::<Line>::open(&path).unwrap_err();
-    assert!(matches!(err, StorageError::Locked { .. }), "{err:?}");
-    assert!(err.to_string().contains("open_read_only"), "{err}");
+    assert!(
+        matches!(err, StorageError::File(FileError::Locked { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("MmapStorageReader::open"), "{err}");
 
-    let reader = MmapStorage::<Line>::open_read_only(&path).unwrap();
+    let reader = MmapStorageReader::<Line>::open(&path).unwrap();
     for i in 4..5000 {
         writer.push(line(i)).unwrap(); // remaps the writer several times
     }
     writer.sync().unwrap();
     // The reader keeps the records synced when it opened, in place.
     check_lines(&reader, 4);
-    check_lines(&MmapStorage::<Line>::open_read_only(&path).unwrap(), 5000);
+    check_lines(&MmapStorageReader::<Line>::open(&path).unwrap(), 5000);
     drop(writer);
     check_lines(&MmapStorage::<Line>::open(&path).unwrap(), 5000);
 }
@@ -384,10 +379,10 @@ fn create_refuses_an_existing_file() {
     let path = storage_of("exists.stor", 7);
     let err = MmapStorage::<Line>::create(&path).unwrap_err();
     assert!(
-        matches!(&err, StorageError::Io { op: "create", source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+        matches!(&err, StorageError::File(FileError::Io { op: "create", source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists),
         "{err:?}"
     );
-    check_lines(&MmapStorage::<Line>::open_read_only(&path).unwrap(), 7);
+    check_lines(&MmapStorageReader::<Line>::open(&path).unwrap(), 7);
 }
 
 #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
@@ -464,7 +459,7 @@ proptest! {
                     model.truncate(synced);
                 }
                 Op::Read => {
-                    let r = MmapStorage::<Line>::open_read_only(&path).unwrap();
+                    let r = MmapStorageReader::<Line>::open(&path).unwrap();
                     prop_assert_eq!(r.as_slice(), &model[..synced]);
                 }
             }
@@ -474,7 +469,7 @@ proptest! {
         }
         prop_assert_eq!(s.as_slice(), &model[..]);
         drop(s);
-        let r = MmapStorage::<Line>::open_read_only(&path).unwrap();
+        let r = MmapStorageReader::<Line>::open(&path).unwrap();
         prop_assert_eq!(r.as_slice(), &model[..synced]);
         let _ = std::fs::remove_file(&path);
     }

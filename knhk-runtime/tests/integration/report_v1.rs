@@ -2,7 +2,7 @@
 //! says what it lacks. The fixture was written by the quickstart before format 2.
 #![cfg(unix)]
 
-use knhk_runtime::lockchain::Lockchain;
+use knhk_runtime::lockchain::LockchainReader;
 use knhk_runtime::{Policy, REPORT_FORMAT, Report, Verdict};
 use std::path::Path;
 
@@ -13,7 +13,7 @@ fn sealed_v1_report() -> Report {
     std::fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("report_v1.lockchain");
     std::fs::copy(&fixture, &copy).unwrap();
-    let chain = Lockchain::open_read_only(&copy).unwrap();
+    let chain = LockchainReader::open(&copy).unwrap();
     chain.verify().unwrap();
     let entry = chain.get(0).expect("one sealed report");
     let json = std::str::from_utf8(entry.payload()).unwrap();
