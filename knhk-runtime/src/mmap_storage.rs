@@ -62,7 +62,7 @@ pub trait Record: bytemuck::Pod {
 /// header mismatch names the value expected and the value found.
 ///
 /// ```
-/// use knhk_runtime::mmap_storage::{MmapStorage, MmapStorageReader, Record, StorageError};
+/// use knhk_runtime::mmap_storage::{MmapStorageReader, Record, StorageError};
 ///
 /// #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 /// #[repr(C)]
@@ -71,17 +71,15 @@ pub trait Record: bytemuck::Pod {
 ///     const TYPE_ID: u64 = 7;
 /// }
 ///
-/// let dir = std::env::temp_dir().join(format!("knhk-doc-storage-err-{}", std::process::id()));
-/// std::fs::create_dir_all(&dir).unwrap();
+/// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("not-storage.bin");
 /// std::fs::write(&path, [0x7f; 100]).unwrap();
-/// match MmapStorage::<Tick>::open_read_only(&path) {
+/// match MmapStorageReader::<Tick>::open(&path) {
 ///     Err(e @ StorageError::BadMagic { .. }) => {
 ///         assert!(e.to_string().contains("not an MmapStorage file"));
 ///     }
 ///     other => panic!("{other:?}"),
 /// }
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

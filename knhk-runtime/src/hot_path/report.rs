@@ -240,17 +240,14 @@ impl Report {
     /// use knhk_runtime::Report;
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-seal-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
-    /// # let path = dir.join("reports.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("reports.lockchain");
     /// let mut chain = Lockchain::create(&path)?;
     /// let report = knhk_runtime::report();
     /// let receipt = report.seal(&mut chain)?;
     /// let sealed = chain.get(receipt.seq).unwrap();
     /// let back = Report::from_json(std::str::from_utf8(sealed.payload()).unwrap()).unwrap();
     /// assert_eq!(back, report);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     #[cfg(all(unix, feature = "lockchain"))]

@@ -34,15 +34,12 @@ const MAX_PREALLOCATED_ENTRIES: u64 = 1 << 16;
 /// ```
 /// use knhk_runtime::lockchain::{Lockchain, Receipt};
 ///
-/// # let dir = std::env::temp_dir().join(format!("knhk-doc-receipt-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let dir = tempfile::tempdir().unwrap();
 /// # let path = dir.path().join("r.lockchain");
-/// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let receipt: Receipt = chain.append(b"x")?;
 /// assert_eq!(receipt.seq, 0);
 /// assert_eq!(chain.get(0).unwrap().hash(), receipt.hash);
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -58,16 +55,13 @@ pub struct Receipt {
 /// ```
 /// use knhk_runtime::lockchain::Lockchain;
 ///
-/// # let dir = std::env::temp_dir().join(format!("knhk-doc-vh-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let dir = tempfile::tempdir().unwrap();
 /// # let path = dir.path().join("v.lockchain");
-/// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let last = chain.append(b"a")?;
 /// let head = chain.verify()?;
 /// assert_eq!((head.len, head.head), (1, Some(last)));
 /// assert_eq!(head.root, chain.root());
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,17 +107,14 @@ impl Default for CreateOptions {
 /// ```
 /// use knhk_runtime::lockchain::Lockchain;
 ///
-/// # let dir = std::env::temp_dir().join(format!("knhk-doc-entry-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let dir = tempfile::tempdir().unwrap();
 /// # let path = dir.path().join("e.lockchain");
-/// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// let first = chain.append(b"first")?;
 /// chain.append(b"second")?;
 /// let e = chain.get(1).unwrap();
 /// assert_eq!((e.seq(), e.payload(), e.prev_hash()), (1, &b"second"[..], first.hash));
 /// assert_eq!(e.canonical_bytes().len(), 56 + 6);
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,12 +194,10 @@ struct Committed {
 ///   checks it again, and the header on disk.
 ///
 /// ```
-/// use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
+/// use knhk_runtime::lockchain::{HashAlgorithm, Lockchain, LockchainReader};
 ///
-/// # let dir = std::env::temp_dir().join(format!("knhk-doc-chain-{}", std::process::id()));
-/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("audit.lockchain");
-/// # let _ = std::fs::remove_file(&path);
 /// let mut chain = Lockchain::create(&path)?;
 /// chain.append(b"order 1 accepted")?;
 /// let last = chain.append(b"order 1 filled")?;
@@ -220,7 +209,6 @@ struct Committed {
 /// assert_eq!(chain.len(), 2);
 /// assert_eq!(chain.get(1).unwrap().payload(), b"order 1 filled");
 /// chain.verify_against(&last)?;
-/// # std::fs::remove_dir_all(&dir).unwrap();
 /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
 /// ```
 pub struct Lockchain {
@@ -348,15 +336,12 @@ impl Lockchain {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-create-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("c.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let chain = Lockchain::create(&path)?;
     /// assert!(chain.is_empty());
     /// assert!(Lockchain::create(&path).is_err()); // exists
     /// # drop(chain);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn create(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
@@ -368,17 +353,14 @@ impl Lockchain {
     /// ```
     /// use knhk_runtime::lockchain::{CreateOptions, HashAlgorithm, Lockchain};
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-createw-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("b3.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let options = CreateOptions { hash: HashAlgorithm::Blake3, initial_capacity: 4096 };
     /// let mut chain = Lockchain::create_with(&path, options)?;
     /// chain.append(&[0; 5000])?; // grows the file
     /// chain.sync()?;
     /// drop(chain);
     /// assert_eq!(Lockchain::open(&path)?.hash_algorithm(), HashAlgorithm::Blake3);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn create_with(
@@ -429,22 +411,23 @@ impl Lockchain {
     ///
     /// ```
     /// use knhk_runtime::lockchain::{Lockchain, LockchainError};
+    /// use knhk_runtime::mapped_file::FileError;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-open-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("o.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"acknowledged")?;
     /// chain.sync()?;
     /// chain.append(b"never synced")?;
-    /// assert!(matches!(Lockchain::open(&path), Err(LockchainError::Locked { .. })));
+    /// assert!(matches!(
+    ///     Lockchain::open(&path),
+    ///     Err(LockchainError::File(FileError::Locked { .. }))
+    /// ));
     /// drop(chain); // as if the process died here
     ///
     /// let chain = Lockchain::open(&path)?;
     /// assert_eq!(chain.len(), 1);
     /// assert!(chain.discarded_tail_bytes() > 0);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Lockchain, LockchainError> {
@@ -491,14 +474,11 @@ impl Lockchain {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-append-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("a.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let r = chain.append(b"")?; // empty payloads are entries too
     /// assert_eq!((r.seq, chain.len()), (0, 1));
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn append(&mut self, payload: &[u8]) -> Result<Receipt, LockchainError> {
@@ -514,15 +494,12 @@ impl Lockchain {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-batch-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("b.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let last = chain.append_batch(&[&b"a"[..], b"b", b"c"])?.unwrap();
     /// assert_eq!(last.seq, 2);
     /// assert_eq!(chain.append_batch::<&[u8]>(&[])?, None);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn append_batch<P: AsRef<[u8]>>(
@@ -601,16 +578,13 @@ impl Lockchain {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-sync-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("s.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"x")?;
     /// assert_eq!(chain.committed_len(), 0);
     /// chain.sync()?;
     /// assert_eq!(chain.committed_len(), 1);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn sync(&mut self) -> Result<(), LockchainError> {
@@ -648,10 +622,8 @@ impl LockchainReader {
     /// ```
     /// use knhk_runtime::lockchain::{Lockchain, LockchainReader};
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-ro-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("ro.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut writer = Lockchain::create(&path)?;
     /// writer.append(b"a")?;
     /// writer.sync()?;
@@ -661,7 +633,6 @@ impl LockchainReader {
     /// writer.sync()?;
     /// assert_eq!(reader.len(), 1); // still what was committed when it opened
     /// assert_eq!(LockchainReader::open(&path)?.len(), 2);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<LockchainReader, LockchainError> {
@@ -692,15 +663,12 @@ impl<M: Mapping> LockchainReader<M> {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-get-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("g.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append(b"a")?;
     /// assert_eq!(chain.get(0).map(|e| e.payload()), Some(&b"a"[..]));
     /// assert!(chain.get(1).is_none());
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn get(&self, seq: u64) -> Option<Entry<'_>> {
@@ -722,15 +690,12 @@ impl<M: Mapping> LockchainReader<M> {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-iter-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("i.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append_batch(&[&b"a"[..], b"b"])?;
     /// let payloads: Vec<&[u8]> = chain.iter().map(|e| e.payload()).collect();
     /// assert_eq!(payloads, [&b"a"[..], b"b"]);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn iter(&self) -> Iter<'_> {
@@ -761,15 +726,12 @@ impl<M: Mapping> LockchainReader<M> {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-end-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("end.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// assert_eq!(chain.end_offset(), 128);
     /// chain.append(b"")?;
     /// assert_eq!(chain.end_offset(), 128 + 88);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn end_offset(&self) -> u64 {
@@ -810,15 +772,12 @@ impl<M: Mapping> LockchainReader<M> {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-verify-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("v.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// chain.append_batch(&[&b"a"[..], b"b"])?;
     /// chain.sync()?;
     /// assert_eq!(chain.verify()?.len, 2);
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn verify(&self) -> Result<VerifiedHead, LockchainError> {
@@ -957,15 +916,12 @@ impl<M: Mapping> LockchainReader<M> {
     /// ```
     /// use knhk_runtime::lockchain::Lockchain;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-va-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("va.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// let saved = chain.append(b"a")?;
     /// chain.append(b"b")?;
     /// chain.verify_against(&saved)?;
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn verify_against(&self, receipt: &Receipt) -> Result<VerifiedHead, LockchainError> {
@@ -1003,10 +959,8 @@ impl<M: Mapping> LockchainReader<M> {
     /// use knhk_runtime::lockchain::Lockchain;
     /// use knhk_runtime::lockchain::verify_inclusion;
     ///
-    /// # let dir = std::env::temp_dir().join(format!("knhk-doc-root-{}", std::process::id()));
-    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let dir = tempfile::tempdir().unwrap();
     /// # let path = dir.path().join("m.lockchain");
-    /// # let _ = std::fs::remove_file(&path);
     /// let mut chain = Lockchain::create(&path)?;
     /// for i in 0..5u8 {
     ///     chain.append(&[i])?;
@@ -1016,7 +970,6 @@ impl<M: Mapping> LockchainReader<M> {
     /// let alg = chain.hash_algorithm();
     /// let leaf = alg.leaf_hash(chain.get(3).unwrap().canonical_bytes());
     /// verify_inclusion(alg, &root, 5, 3, &leaf, &proof)?;
-    /// # std::fs::remove_dir_all(&dir).unwrap();
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn root(&self) -> Digest {

@@ -218,9 +218,9 @@ impl InclusionProof {
     /// The proof as bytes: index and size (u64, little-endian), then the hashes.
     ///
     /// ```
-    /// use knhk_runtime::lockchain::InclusionProof;
+    /// use knhk_runtime::lockchain::{Digest, InclusionProof};
     ///
-    /// let proof = InclusionProof { index: 1, size: 2, hashes: vec![[7; 32]] };
+    /// let proof = InclusionProof { index: 1, size: 2, hashes: vec![Digest::new([7; 32])] };
     /// assert_eq!(proof.to_bytes().len(), 16 + 32);
     /// ```
     #[must_use]
