@@ -46,8 +46,9 @@
 //! # Features
 //!
 //! - `macros` (default): re-exports the attributes and macros.
-//! - `lockchain` (default): `knhk_runtime::lockchain` and `Report::seal`, with SHA-256,
-//!   BLAKE3, memmap2, bytemuck and, on Unix, libc; turns on `json`.
+//! - `lockchain` (default): [`lockchain`], [`mmap_storage`] (Unix), [`mapped_file`] and
+//!   `Report::seal`, with SHA-256, BLAKE3, memmap2, bytemuck and, on Unix, libc; turns
+//!   on `json`.
 //! - `json` (with `lockchain`): `Report::to_json` / `Report::from_json`.
 //! - `measure`: measure every path in crates built without debug assertions too.
 //! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.

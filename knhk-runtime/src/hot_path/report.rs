@@ -226,10 +226,10 @@ impl Report {
     /// - from the append (read-only chain, a handle poisoned by an earlier failed sync,
     ///   the file cannot grow, e.g. a full disk): nothing was appended; the chain is as
     ///   before.
-    /// - from the sync ([`LockchainError::Io`](crate::lockchain::LockchainError::Io)):
+    /// - from the sync ([`FileError::Io`](crate::mapped_file::FileError::Io)):
     ///   the entry stays appended in this handle but is not acknowledged, and the
     ///   handle is poisoned (every later `append` and `sync` fails with
-    ///   [`LockchainError::Poisoned`](crate::lockchain::LockchainError::Poisoned)). Drop
+    ///   [`FileError::Poisoned`](crate::mapped_file::FileError::Poisoned)). Drop
     ///   `chain` and reopen the file with
     ///   [`Lockchain::open`](crate::lockchain::Lockchain::open): it recovers the last
     ///   committed state, which holds the report or not depending on the step that

@@ -401,7 +401,7 @@ impl Lockchain {
     }
 
     /// Opens a chain to append to: takes the writer lock (or fails at once with
-    /// [`LockchainError::Locked`]), checks the header and every committed entry, and
+    /// [`FileError::Locked`](crate::mapped_file::FileError::Locked)), checks the header and every committed entry, and
     /// discards an unacknowledged tail.
     ///
     /// Bytes after the committed length were appended but never acknowledged by a
@@ -465,8 +465,8 @@ impl Lockchain {
     /// Appends an entry and returns its receipt; durable once [`sync`](Lockchain::sync)
     /// returns.
     ///
-    /// Errors: [`LockchainError::ReadOnly`] on a chain opened read-only,
-    /// [`LockchainError::Poisoned`] after a failed [`sync`](Lockchain::sync),
+    /// Errors: [`FileError::Poisoned`](crate::mapped_file::FileError::Poisoned) after a
+    /// failed [`sync`](Lockchain::sync),
     /// [`LockchainError::PayloadTooLarge`] above 2^32 - 1 bytes, an I/O error when the
     /// file cannot grow (op `"fallocate"`, e.g. the disk is full; nothing is appended
     /// then and the handle stays usable).
@@ -565,11 +565,11 @@ impl Lockchain {
 
     /// Makes every appended entry durable and acknowledged: `msync` of the new bytes,
     /// one `pwrite` of the header with the new committed length, `fdatasync`
-    /// (FORMAT.md §1.4). [`LockchainError::ReadOnly`] on a read-only chain.
+    /// (FORMAT.md §1.4).
     ///
     /// If any of the three steps fails, the entries appended since the last successful
     /// sync are not acknowledged, and the handle is *poisoned*: every later `append` and
-    /// `sync` returns [`LockchainError::Poisoned`]. A failed writeback may have made the
+    /// `sync` returns [`FileError::Poisoned`](crate::mapped_file::FileError::Poisoned). A failed writeback may have made the
     /// kernel drop the dirty pages, so a second `sync` could succeed without the data
     /// being on disk. Drop the handle and [`open`](Lockchain::open) the file again: it
     /// recovers the last committed state, discarding the unacknowledged entries, which
