@@ -1,4 +1,5 @@
-//! Compile-time behaviour of the macros: what compiles and runs, and what is rejected
+//! Compile-time behaviour of the macros and of the runtime's types (a lockchain or
+//! storage reader has no way to write): what compiles and runs, and what is rejected
 //! with which message.
 //!
 //! Regenerate the `.stderr` snapshots with `TRYBUILD=overwrite` and read the diff.
