@@ -125,28 +125,30 @@ pub(crate) fn show_magic(found: &[u8; 8]) -> String {
 // Little-endian readers for the lockchain's and `MmapStorage`'s headers and entries;
 // the caller has checked that `b` holds the bytes (they panic otherwise).
 
+/// The `N` bytes at `b[at..at + N]`.
+#[cfg(unix)]
+fn array_at<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut a = [0; N];
+    a.copy_from_slice(&b[at..at + N]);
+    a
+}
+
 /// The little-endian `u16` at `b[at..at + 2]`.
 #[cfg(unix)]
 pub(crate) fn u16_at(b: &[u8], at: usize) -> u16 {
-    let mut a = [0; 2];
-    a.copy_from_slice(&b[at..at + 2]);
-    u16::from_le_bytes(a)
+    u16::from_le_bytes(array_at(b, at))
 }
 
 /// The little-endian `u32` at `b[at..at + 4]`.
 #[cfg(unix)]
 pub(crate) fn u32_at(b: &[u8], at: usize) -> u32 {
-    let mut a = [0; 4];
-    a.copy_from_slice(&b[at..at + 4]);
-    u32::from_le_bytes(a)
+    u32::from_le_bytes(array_at(b, at))
 }
 
 /// The little-endian `u64` at `b[at..at + 8]`.
 #[cfg(unix)]
 pub(crate) fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut a = [0; 8];
-    a.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(a)
+    u64::from_le_bytes(array_at(b, at))
 }
 
 /// Opens an existing file read-write and takes its writer lock without waiting

@@ -481,7 +481,7 @@ impl<T: Record> MmapStorage<T> {
     ///
     /// ```
     /// use knhk_runtime::mapped_file::FileError;
-/// use knhk_runtime::mmap_storage::{MmapStorage, Record, StorageError};
+    /// use knhk_runtime::mmap_storage::{MmapStorage, Record, StorageError};
     ///
     /// # #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
     /// # #[repr(C)]
@@ -975,7 +975,11 @@ mod tests {
             Err(StorageError::File(FileError::Locked { .. }))
         ));
         let r = MmapStorageReader::<Wide>::open(&path).unwrap();
-        assert_eq!((w.len(), r.len()), (2, 1), "the reader sees the synced record only");
+        assert_eq!(
+            (w.len(), r.len()),
+            (2, 1),
+            "the reader sees the synced record only"
+        );
         assert_eq!(r.get(0).unwrap().words, [1; 8]);
         assert!(r.get(1).is_none());
     }
@@ -1020,7 +1024,10 @@ mod tests {
                 s.push(Wide { words: [3; 8] }),
                 Err(StorageError::File(FileError::Poisoned { .. }))
             ));
-            assert!(matches!(s.reserve(1), Err(StorageError::File(FileError::Poisoned { .. }))));
+            assert!(matches!(
+                s.reserve(1),
+                Err(StorageError::File(FileError::Poisoned { .. }))
+            ));
             assert_eq!((s.len(), s.synced_len()), (2, 1));
             drop(s);
             // Before the header write the failed sync left the old header; after it

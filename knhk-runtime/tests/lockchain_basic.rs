@@ -25,7 +25,11 @@ fn sample_payloads() -> Vec<Vec<u8>> {
     p
 }
 
-fn check_contents<M: Mapping>(chain: &LockchainReader<M>, payloads: &[Vec<u8>], receipts: &[Receipt]) {
+fn check_contents<M: Mapping>(
+    chain: &LockchainReader<M>,
+    payloads: &[Vec<u8>],
+    receipts: &[Receipt],
+) {
     let alg = chain.hash_algorithm();
     assert_eq!(chain.len(), payloads.len() as u64);
     assert_eq!(chain.is_empty(), payloads.is_empty());

@@ -612,7 +612,6 @@ impl Lockchain {
     pub fn discarded_tail_bytes(&self) -> u64 {
         self.discarded_tail
     }
-
 }
 
 impl LockchainReader {

@@ -36,8 +36,9 @@ use sha2::Digest as _;
 /// assert_eq!(format!("{d:?}"), format!("Digest({hex})"));
 /// assert_eq!(Digest::from([0xab; 32]).as_bytes()[0], 0xab);
 /// ```
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 #[repr(transparent)]
 pub struct Digest([u8; DIGEST_LEN]);
@@ -444,7 +445,10 @@ mod tests {
                 let d = alg.hash(&[input]);
                 let hex = d.to_string();
                 assert_eq!(hex.len(), 64);
-                assert!(hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')), "{hex}");
+                assert!(
+                    hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+                    "{hex}"
+                );
                 assert_eq!(hex.parse::<Digest>(), Ok(d));
                 assert_eq!(hex.to_uppercase().parse::<Digest>(), Ok(d));
             }

@@ -391,14 +391,12 @@ impl fmt::Display for EntryFault {
             EntryFault::BrokenLink { expected, found } => write!(
                 f,
                 "broken link: previous hash is {}, the previous entry's hash is {}",
-                found,
-                expected
+                found, expected
             ),
             EntryFault::HashMismatch { expected, found } => write!(
                 f,
                 "hash mismatch: stored entry hash is {}, the entry hashes to {}",
-                found,
-                expected
+                found, expected
             ),
         }
     }

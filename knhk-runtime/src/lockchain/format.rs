@@ -5,7 +5,7 @@
 
 use super::digest::{Digest, HashAlgorithm};
 use super::error::{EntryFault, HeaderField, LockchainError};
-use crate::mapped_file::{u32_at, u64_at, u16_at};
+use crate::mapped_file::{u16_at, u32_at, u64_at};
 use std::path::Path;
 
 /// `KNHKLCHN`.

@@ -317,7 +317,9 @@ fn count_and_head_must_match_the_entries() {
     forge(&mut b, None, None, Some([9; 32]));
     let path = write("head", &b);
     match LockchainReader::open(&path) {
-        Err(LockchainError::HeadMismatch { header, .. }) => assert_eq!(header, Digest::new([9; 32])),
+        Err(LockchainError::HeadMismatch { header, .. }) => {
+            assert_eq!(header, Digest::new([9; 32]))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -434,12 +436,7 @@ fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
 
 /// The bytes of entry `seq` with `payload` after an entry hashing to `prev`, and its
 /// hash (FORMAT.md §1.2), as a forger would write them.
-fn entry_bytes(
-    alg: HashAlgorithm,
-    seq: u64,
-    prev: Digest,
-    payload: &[u8],
-) -> (Vec<u8>, Digest) {
+fn entry_bytes(alg: HashAlgorithm, seq: u64, prev: Digest, payload: &[u8]) -> (Vec<u8>, Digest) {
     let mut b = Vec::new();
     b.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     b.extend_from_slice(&[0; 4]);

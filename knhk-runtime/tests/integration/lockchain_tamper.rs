@@ -216,7 +216,9 @@ fn splice(
     let committed = out.len() as u64;
     out.resize(original.len().max(out.len()), 0);
     if forge {
-        let head = order.last().map_or(Digest::ZERO, |&i| sample.receipts[i].hash);
+        let head = order
+            .last()
+            .map_or(Digest::ZERO, |&i| sample.receipts[i].hash);
         out[16..24].copy_from_slice(&(order.len() as u64).to_le_bytes());
         out[24..32].copy_from_slice(&committed.to_le_bytes());
         out[32..64].copy_from_slice(head.as_bytes());

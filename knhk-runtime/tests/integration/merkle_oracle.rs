@@ -7,10 +7,10 @@ use ct_merkle::ConsistencyProof as CtConsistencyProof;
 use ct_merkle::InclusionProof as CtInclusionProof;
 use ct_merkle::RootHash;
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
-use knhk_runtime::lockchain::{Digest, HashAlgorithm};
 use knhk_runtime::lockchain::{
     ConsistencyProof, InclusionProof, MerkleTree, verify_consistency, verify_inclusion,
 };
+use knhk_runtime::lockchain::{Digest, HashAlgorithm};
 use sha2::Sha256;
 
 const ALG: HashAlgorithm = HashAlgorithm::Sha256;
