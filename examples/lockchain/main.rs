@@ -5,54 +5,116 @@
 //! cargo run -p knhk-examples --bin lockchain -- show audit.lockchain --from 10 --count 5
 //! cargo run -p knhk-examples --bin lockchain -- prove audit.lockchain 12
 //! cargo run -p knhk-examples --bin lockchain -- stats audit.lockchain
+//! cargo run -p knhk-examples --bin lockchain -- --help
 //! ```
 //!
-//! Every command opens the file with `Lockchain::open_read_only`: no lock, no write, so
-//! it is safe beside a running writer and sees the entries committed when it opened.
+//! Every command opens the file with `LockchainReader::open`: no lock, no write, so it
+//! is safe beside a running writer and sees the entries committed when it opened.
 //! Opening checks the header and every committed entry (links and hashes); a damaged
 //! file fails every command with exit code 1. `verify` is that open, reported.
+//! Arguments are parsed with `clap`; a usage error exits with 2, as `--help` documents.
 
-use knhk_runtime::lockchain::to_hex;
-use knhk_runtime::lockchain::verify_inclusion;
-use knhk_runtime::lockchain::{Entry, Lockchain, LockchainError};
+use clap::builder::{OsStringValueParser, TypedValueParser};
+use clap::error::ErrorKind;
+use clap::{Parser, Subcommand};
+use knhk_runtime::lockchain::{Entry, LockchainError, LockchainReader, verify_inclusion};
+use knhk_runtime::mapped_file::FileError;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const HELP: &str = "\
-lockchain: inspect a lockchain file (read-only: takes no lock, never writes)
-
-USAGE:
-    lockchain verify FILE
-    lockchain show FILE [--from SEQ] [--count N]
-    lockchain prove FILE SEQ
-    lockchain stats FILE
-    lockchain --help
-
+/// What `--help` shows after the commands or options, for the program and every
+/// command alike: the checks every command makes, and the exit codes.
+const AFTER_HELP: &str = "\
 Every command first opens FILE read-only, which checks the header and every
 committed entry (sequence numbers, lengths, links, hashes, the header's count and
 head hash); a damaged file fails every command.
-
-COMMANDS:
-    verify   open FILE (the checks above) and print what was verified: entries,
-             committed bytes, algorithm, the head and the Merkle root
-    show     print entries: sequence number, timestamp (UTC), the first 16 hex digits
-             of the entry hash, and the payload as text if it is printable UTF-8, else
-             as hex; from SEQ (default 0), at most N entries (default: all)
-    prove    print the RFC 6962 inclusion proof of entry SEQ against the current root
-             (tree size, root, leaf hash, audit path), after verifying it
-    stats    entries, file and committed bytes, hash algorithm, creation time, head,
-             root, and the tail after the committed length that readers ignore
 
 EXIT CODES:
     0   success
     1   the file is damaged or is not a lockchain (verification failed)
     2   usage error: unknown command or option, bad number, no such entry
-    3   I/O error: the file is missing or cannot be read
-";
+    3   I/O error: the file is missing or cannot be read";
 
-/// How the program ends, mapped to the exit codes `--help` documents.
+/// Inspect a lockchain file (read-only: takes no lock, never writes)
+#[derive(Debug, Parser)]
+#[command(
+    name = "lockchain",
+    version,
+    subcommand_required = true,
+    arg_required_else_help = false,
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Open FILE (the checks below) and print what was verified: entries,
+    /// committed bytes, algorithm, the head and the Merkle root
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Verify {
+        /// The lockchain file (any path, UTF-8 or not)
+        file: PathBuf,
+    },
+    /// Print entries: sequence number, timestamp (UTC), the first 16 hex
+    /// digits of the entry hash, and the payload as text if it is printable
+    /// UTF-8, else as hex; from SEQ (default 0), at most N entries (default: all)
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Show {
+        /// The lockchain file (any path, UTF-8 or not)
+        file: PathBuf,
+        /// The first entry to print
+        #[arg(
+            long,
+            value_name = "SEQ",
+            default_value_t = 0,
+            value_parser = non_negative(),
+            allow_negative_numbers = true
+        )]
+        from: u64,
+        /// Print at most N entries [default: all]
+        #[arg(long, value_name = "N", value_parser = non_negative(), allow_negative_numbers = true)]
+        count: Option<u64>,
+    },
+    /// Print the RFC 6962 inclusion proof of entry SEQ against the current
+    /// root (tree size, root, leaf hash, audit path), after verifying it
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Prove {
+        /// The lockchain file (any path, UTF-8 or not)
+        file: PathBuf,
+        /// The entry's sequence number
+        #[arg(value_parser = non_negative(), allow_negative_numbers = true)]
+        seq: u64,
+    },
+    /// Print entries, file and committed bytes, hash algorithm, creation time,
+    /// head, root, and the tail after the committed length that readers ignore
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Stats {
+        /// The lockchain file (any path, UTF-8 or not)
+        file: PathBuf,
+    },
+}
+
+/// Parses SEQ and N: a number that is negative or not UTF-8 is reported as what it is
+/// (`invalid value '-1' for '--count <N>': ...`), with no detour through clap's
+/// invalid-UTF-8 error.
+fn non_negative() -> impl TypedValueParser<Value = u64> {
+    OsStringValueParser::new().try_map(|value: OsString| {
+        value
+            .to_str()
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or("expected a non-negative integer")
+    })
+}
+
+/// How the program ends after its arguments parsed, mapped to the exit codes `--help`
+/// documents (`clap` reports its own usage errors, with 2).
+#[derive(Debug)]
 enum Failure {
     Corrupt(String),
     Usage(String),
@@ -72,7 +134,7 @@ impl Failure {
 impl From<LockchainError> for Failure {
     fn from(e: LockchainError) -> Self {
         match e {
-            LockchainError::Io { .. } => Failure::Io(e.to_string()),
+            LockchainError::File(FileError::Io { .. }) => Failure::Io(e.to_string()),
             _ => Failure::Corrupt(e.to_string()),
         }
     }
@@ -82,96 +144,6 @@ impl From<LockchainError> for Failure {
 impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         Failure::Io(format!("writing the output: {e}"))
-    }
-}
-
-enum Command {
-    Help,
-    Verify(PathBuf),
-    Show {
-        file: PathBuf,
-        from: u64,
-        count: Option<u64>,
-    },
-    Prove {
-        file: PathBuf,
-        seq: u64,
-    },
-    Stats(PathBuf),
-}
-
-fn number(what: &str, value: Option<OsString>) -> Result<u64, Failure> {
-    let value = value.ok_or_else(|| Failure::Usage(format!("{what} needs a value")))?;
-    value.to_str().and_then(|v| v.parse().ok()).ok_or_else(|| {
-        Failure::Usage(format!(
-            "{what} must be a non-negative integer, found `{}`",
-            value.to_string_lossy()
-        ))
-    })
-}
-
-/// The arguments after the program name, as the OS gave them: FILE may be any path,
-/// UTF-8 or not; a command, option or number that is not UTF-8 is a usage error.
-fn parse(args: Vec<OsString>) -> Result<Command, Failure> {
-    let mut args = args.into_iter();
-    let Some(command) = args.next() else {
-        return Err(Failure::Usage(
-            "missing command; expected verify, show, prove or stats".into(),
-        ));
-    };
-    let Some(command) = command.to_str().map(str::to_owned) else {
-        return Err(Failure::Usage(format!(
-            "unknown command `{}`; expected verify, show, prove or stats",
-            command.to_string_lossy()
-        )));
-    };
-    if command == "--help" || command == "-h" || command == "help" {
-        return Ok(Command::Help);
-    }
-    let mut file = None;
-    let mut positional = Vec::new();
-    let mut from = None;
-    let mut count = None;
-    while let Some(arg) = args.next() {
-        match arg.to_str() {
-            Some("--help" | "-h") => return Ok(Command::Help),
-            Some("--from") if command == "show" => from = Some(number("--from", args.next())?),
-            Some("--count") if command == "show" => {
-                count = Some(number("--count", args.next())?);
-            }
-            _ if arg.as_encoded_bytes().starts_with(b"--") => {
-                return Err(Failure::Usage(format!(
-                    "unknown option `{}` for `{command}`; see `lockchain --help`",
-                    arg.to_string_lossy()
-                )));
-            }
-            _ if file.is_none() => file = Some(PathBuf::from(arg)),
-            _ => positional.push(arg),
-        }
-    }
-    let file = file.ok_or_else(|| Failure::Usage(format!("`{command}` needs a FILE")))?;
-    let expected_positional = usize::from(command == "prove");
-    if positional.len() > expected_positional {
-        return Err(Failure::Usage(format!(
-            "unexpected argument `{}` for `{command}`",
-            positional[expected_positional].to_string_lossy()
-        )));
-    }
-    match command.as_str() {
-        "verify" => Ok(Command::Verify(file)),
-        "stats" => Ok(Command::Stats(file)),
-        "show" => Ok(Command::Show {
-            file,
-            from: from.unwrap_or(0),
-            count,
-        }),
-        "prove" => Ok(Command::Prove {
-            file,
-            seq: number("SEQ", positional.pop())?,
-        }),
-        other => Err(Failure::Usage(format!(
-            "unknown command `{other}`; expected verify, show, prove or stats"
-        ))),
     }
 }
 
@@ -202,7 +174,10 @@ fn utc(nanos: u64) -> String {
 fn show_payload(payload: &[u8]) -> String {
     match std::str::from_utf8(payload) {
         Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
-        _ => format!("hex:{}", to_hex(payload)),
+        _ => payload.iter().fold(String::from("hex:"), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        }),
     }
 }
 
@@ -211,12 +186,12 @@ fn entry_line(e: &Entry<'_>) -> String {
         "{:>8}  {}  {}  {}",
         e.seq(),
         utc(e.timestamp_nanos()),
-        &to_hex(&e.hash())[..16],
+        &e.hash().to_string()[..16],
         show_payload(e.payload())
     )
 }
 
-fn no_such_entry(seq: u64, chain: &Lockchain) -> Failure {
+fn no_such_entry(seq: u64, chain: &LockchainReader) -> Failure {
     Failure::Usage(format!(
         "no entry {seq}: {} holds {} committed entries (0..{})",
         chain.path().display(),
@@ -226,9 +201,9 @@ fn no_such_entry(seq: u64, chain: &Lockchain) -> Failure {
 }
 
 /// Opening read-only checked the header and every committed entry, hashes included;
-/// calling `Lockchain::verify` as well would hash everything a second time.
+/// calling `LockchainReader::verify` as well would hash everything a second time.
 fn verify(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
-    let chain = Lockchain::open_read_only(path)?;
+    let chain = LockchainReader::open(path)?;
     writeln!(
         out,
         "ok: {} entries, {} committed bytes, {}",
@@ -239,17 +214,17 @@ fn verify(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
     write_head_and_root(&chain, out)
 }
 
-fn write_head_and_root(chain: &Lockchain, out: &mut impl Write) -> Result<(), Failure> {
+fn write_head_and_root(chain: &LockchainReader, out: &mut impl Write) -> Result<(), Failure> {
     match chain.head() {
-        Some(r) => writeln!(out, "head: entry {} {}", r.seq, to_hex(&r.hash))?,
+        Some(r) => writeln!(out, "head: entry {} {}", r.seq, r.hash)?,
         None => writeln!(out, "head: none (empty chain)")?,
     }
-    writeln!(out, "root: {}", to_hex(&chain.root()))?;
+    writeln!(out, "root: {}", chain.root())?;
     Ok(())
 }
 
 fn show(path: &Path, from: u64, count: Option<u64>, out: &mut impl Write) -> Result<(), Failure> {
-    let chain = Lockchain::open_read_only(path)?;
+    let chain = LockchainReader::open(path)?;
     if from > chain.len() {
         return Err(no_such_entry(from, &chain));
     }
@@ -262,7 +237,7 @@ fn show(path: &Path, from: u64, count: Option<u64>, out: &mut impl Write) -> Res
 }
 
 fn prove(path: &Path, seq: u64, out: &mut impl Write) -> Result<(), Failure> {
-    let chain = Lockchain::open_read_only(path)?;
+    let chain = LockchainReader::open(path)?;
     let entry = chain.get(seq).ok_or_else(|| no_such_entry(seq, &chain))?;
     let alg = chain.hash_algorithm();
     let size = chain.len();
@@ -280,11 +255,11 @@ fn prove(path: &Path, seq: u64, out: &mut impl Write) -> Result<(), Failure> {
     writeln!(out, "entry: {seq}")?;
     writeln!(out, "tree size: {size}")?;
     writeln!(out, "algorithm: {alg}")?;
-    writeln!(out, "root: {}", to_hex(&root))?;
-    writeln!(out, "leaf hash: {}", to_hex(&leaf))?;
+    writeln!(out, "root: {}", root)?;
+    writeln!(out, "leaf hash: {}", leaf)?;
     writeln!(out, "path: {} hashes, bottom up", proof.hashes.len())?;
     for h in &proof.hashes {
-        writeln!(out, "  {}", to_hex(h))?;
+        writeln!(out, "  {}", h)?;
     }
     writeln!(
         out,
@@ -315,7 +290,7 @@ fn non_zero_tail(path: &Path, committed: u64) -> Result<u64, Failure> {
 
 fn stats(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
     // Opening checked every committed entry (see `verify`).
-    let chain = Lockchain::open_read_only(path)?;
+    let chain = LockchainReader::open(path)?;
     let end = chain.end_offset();
     let file_len = std::fs::metadata(path)
         .map_err(|e| Failure::Io(format!("{}: fstat: {e}", path.display())))?
@@ -336,30 +311,41 @@ fn stats(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run(args: Vec<OsString>) -> Result<(), Failure> {
+fn run(command: Command) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    match parse(args)? {
-        Command::Help => out.write_all(HELP.as_bytes())?,
-        Command::Verify(file) => verify(&file, &mut out)?,
+    match command {
+        Command::Verify { file } => verify(&file, &mut out)?,
         Command::Show { file, from, count } => show(&file, from, count, &mut out)?,
         Command::Prove { file, seq } => prove(&file, seq, &mut out)?,
-        Command::Stats(file) => stats(&file, &mut out)?,
+        Command::Stats { file } => stats(&file, &mut out)?,
     }
     out.flush()?;
     Ok(())
 }
 
 fn main() -> ExitCode {
-    match run(std::env::args_os().skip(1).collect()) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` print to stdout and exit with 0; every other
+            // clap error is a usage error, printed to stderr, exit code 2.
+            let _ = e.print();
+            let code: u8 = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+            debug_assert_eq!(i32::from(code), e.exit_code());
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let (Failure::Corrupt(message) | Failure::Usage(message) | Failure::Io(message)) =
                 &failure;
             eprintln!("lockchain: {message}");
             if matches!(failure, Failure::Usage(_)) {
-                eprintln!(
-                    "usage: lockchain verify|show|prove|stats FILE ...; see `lockchain --help`"
-                );
+                eprintln!("For more information, try 'lockchain --help'.");
             }
             ExitCode::from(failure.code())
         }
@@ -369,6 +355,12 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 
     #[test]
     fn utc_dates() {

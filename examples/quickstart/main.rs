@@ -24,8 +24,7 @@
 //! other path breaks its budget or the deliberate one is not caught, 2 for bad
 //! arguments, 3 when the report cannot be sealed.
 
-use knhk_runtime::lockchain::to_hex;
-use knhk_runtime::lockchain::{Lockchain, merkle::verify_inclusion};
+use knhk_runtime::lockchain::{Lockchain, LockchainReader, verify_inclusion};
 use knhk_runtime::{
     BudgetVerdicts, Builder, Method, PathKind, Policy, hot_path, measure_path, warm_path,
 };
@@ -403,7 +402,7 @@ fn seal(
     let receipt = report.seal(&mut chain)?;
     drop(chain);
 
-    let auditor = Lockchain::open_read_only(&path)?;
+    let auditor = LockchainReader::open(&path)?;
     let head = auditor.verify_against(&receipt)?;
     let (root, size) = (auditor.root(), auditor.len());
     let alg = auditor.hash_algorithm();
@@ -425,11 +424,11 @@ fn seal(
         head.len,
         path.display(),
         entry.payload().len(),
-        to_hex(&receipt.hash),
+        receipt.hash,
     );
     println!(
         "chain verified; {alg} Merkle root at size {size}: {}; inclusion proof of {} hashes checked",
-        to_hex(&root),
+        root,
         proof.hashes.len(),
     );
     println!(

@@ -2,8 +2,7 @@
 //! a tampered file, a missing file and bad usage.
 #![cfg(unix)]
 
-use knhk_runtime::lockchain::to_hex;
-use knhk_runtime::lockchain::{HashAlgorithm, Lockchain};
+use knhk_runtime::lockchain::{HashAlgorithm, Lockchain, LockchainReader};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::FileExt;
@@ -55,20 +54,16 @@ fn verify_good_file() {
     let before = std::fs::read(&path).unwrap();
     let run = lockchain(&["verify", p(&path)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let head = reader.head().unwrap();
     assert!(run.stdout.contains("ok: 4 entries, "), "{}", run.stdout);
     assert!(run.stdout.contains("SHA-256"), "{}", run.stdout);
     assert!(
-        run.stdout
-            .contains(&format!("head: entry 3 {}", to_hex(&head.hash))),
+        run.stdout.contains(&format!("head: entry 3 {}", head.hash)),
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout
-            .contains(&format!("root: {}", to_hex(&reader.root())))
-    );
+    assert!(run.stdout.contains(&format!("root: {}", reader.root())));
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     assert_eq!(
         std::fs::read(&path).unwrap(),
@@ -81,7 +76,7 @@ fn verify_good_file() {
 #[test]
 fn show_entries() {
     let (path, _writer) = good_chain();
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let run = lockchain(&["show", p(&path)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -93,7 +88,7 @@ fn show_entries() {
         "{}",
         first[1]
     );
-    assert_eq!(first[2], &to_hex(&reader.get(0).unwrap().hash())[..16]);
+    assert_eq!(first[2], &reader.get(0).unwrap().hash().to_string()[..16]);
     assert!(lines[0].ends_with("\"order 1 accepted\""), "{}", lines[0]);
     assert!(lines[1].ends_with(" hex:deadbeef"), "{}", lines[1]);
     assert!(lines[2].ends_with(" \"\""), "{}", lines[2]);
@@ -114,7 +109,7 @@ fn show_entries() {
 #[test]
 fn prove_entry() {
     let (path, _writer) = good_chain();
-    let reader = Lockchain::open_read_only(&path).unwrap();
+    let reader = LockchainReader::open(&path).unwrap();
     let run = lockchain(&["prove", p(&path), "2"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let alg = reader.hash_algorithm();
@@ -122,11 +117,11 @@ fn prove_entry() {
     let proof = reader.inclusion_proof(2).unwrap();
     let mut expected = format!(
         "entry: 2\ntree size: 4\nalgorithm: SHA-256\nroot: {}\nleaf hash: {}\npath: 2 hashes, bottom up\n",
-        to_hex(&reader.root()),
-        to_hex(&leaf)
+        reader.root(),
+        leaf
     );
     for h in &proof.hashes {
-        expected += &format!("  {}\n", to_hex(h));
+        expected += &format!("  {}\n", h);
     }
     expected += "verified: the path leads from the leaf hash to the root\n";
     assert_eq!(run.stdout, expected);
@@ -156,7 +151,7 @@ fn stats_of_a_blake3_chain() {
     assert_eq!(field("file bytes: "), "4096");
     assert_eq!(field("committed length: "), "224 bytes"); // 128 + 88 + 1 + 7
     assert_eq!(field("algorithm: "), "BLAKE3");
-    assert_eq!(field("root: "), to_hex(&chain.root_at(1).unwrap()));
+    assert_eq!(field("root: "), chain.root_at(1).unwrap().to_string());
     assert_eq!(
         field("tail ignored: "),
         "3872 bytes, 96 of them up to the last non-zero byte (unacknowledged appends)"
@@ -208,43 +203,97 @@ fn missing_file_fails_with_3() {
     assert_eq!(run.code, 3, "{}", run.stderr);
 }
 
+/// What every usage error ends with: clap's pointer to the help (`try '--help'`, for
+/// the program or the command) or, for no such entry, the program's own.
+fn points_to_help(stderr: &str) -> bool {
+    stderr.contains("For more information, try '--help'.")
+        || stderr.contains("For more information, try 'lockchain --help'.")
+}
+
 #[test]
 fn bad_usage_fails_with_2() {
     let (path, _writer) = good_chain();
     let file = p(&path);
     for (args, message) in [
-        (vec![], "missing command"),
         (
-            vec!["check", file],
-            "unknown command `check`; expected verify, show, prove or stats",
+            vec![],
+            "'lockchain' requires a subcommand but one was not provided",
         ),
-        (vec!["verify"], "`verify` needs a FILE"),
+        (vec!["check", file], "unrecognized subcommand 'check'"),
+        (
+            vec!["verify"],
+            "required arguments were not provided:\n  <FILE>",
+        ),
         (
             vec!["verify", file, "extra"],
-            "unexpected argument `extra` for `verify`",
+            "unexpected argument 'extra' found",
         ),
-        (vec!["show", file, "--from"], "--from needs a value"),
+        (
+            vec!["show", file, "--from"],
+            "a value is required for '--from <SEQ>' but none was supplied",
+        ),
         (
             vec!["show", file, "--count", "-1"],
-            "--count must be a non-negative integer, found `-1`",
+            "invalid value '-1' for '--count <N>': expected a non-negative integer",
         ),
         (
             vec!["verify", file, "--from", "1"],
-            "unknown option `--from` for `verify`",
+            "unexpected argument '--from' found",
         ),
-        (vec!["prove", file], "SEQ needs a value"),
+        (
+            vec!["prove", file],
+            "required arguments were not provided:\n  <SEQ>",
+        ),
         (
             vec!["prove", file, "x"],
-            "SEQ must be a non-negative integer, found `x`",
+            "invalid value 'x' for '<SEQ>': expected a non-negative integer",
         ),
-        (vec!["prove", file, "4"], "no entry 4:"),
-        (vec!["show", file, "--from", "5"], "no entry 5:"),
+        (vec!["prove", file, "4"], "lockchain: no entry 4:"),
+        (vec!["show", file, "--from", "5"], "lockchain: no entry 5:"),
     ] {
         let run = lockchain(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains("lockchain --help"), "{}", run.stderr);
+        assert!(points_to_help(&run.stderr), "{}", run.stderr);
         assert!(run.stdout.is_empty());
+    }
+    // The commands' usage is named where it helps.
+    let run = lockchain(&["verify", file, "extra"]);
+    assert!(
+        run.stderr.contains("Usage: lockchain verify <FILE>"),
+        "{}",
+        run.stderr
+    );
+    let run = lockchain(&["check", file]);
+    assert!(
+        run.stderr.contains("Usage: lockchain <COMMAND>"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unknown_option_fails_with_2() {
+    let (path, _writer) = good_chain();
+    let file = p(&path);
+    for args in [
+        vec!["--bogus"],
+        vec!["--bogus", "verify", file],
+        vec!["verify", file, "--bogus"],
+        vec!["show", file, "--from", "1", "--bogus"],
+        vec!["show", file, "--counts", "1"],
+        vec!["prove", file, "0", "-x"],
+        vec!["stats", "--bogus", file],
+    ] {
+        let run = lockchain(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("error: unexpected argument '-"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(points_to_help(&run.stderr), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
     }
 }
 
@@ -261,22 +310,22 @@ fn arguments_that_are_not_utf8() {
     let bad = OsStr::from_bytes(b"\xff1");
     let file = path.as_os_str();
     for (args, message) in [
-        (vec![bad, file], "unknown command `\u{fffd}1`"),
+        (vec![bad, file], "unrecognized subcommand '\u{fffd}1'"),
         (
             vec![OsStr::new("verify"), file, OsStr::from_bytes(b"--\xff")],
-            "unknown option `--\u{fffd}` for `verify`",
+            "unexpected argument '--\u{fffd}' found",
         ),
         (
             vec![OsStr::new("show"), file, OsStr::new("--from"), bad],
-            "--from must be a non-negative integer, found `\u{fffd}1`",
+            "invalid value '\u{fffd}1' for '--from <SEQ>': expected a non-negative integer",
         ),
         (
             vec![OsStr::new("prove"), file, bad],
-            "SEQ must be a non-negative integer, found `\u{fffd}1`",
+            "invalid value '\u{fffd}1' for '<SEQ>': expected a non-negative integer",
         ),
         (
             vec![OsStr::new("stats"), file, bad],
-            "unexpected argument `\u{fffd}1` for `stats`",
+            "unexpected argument '\u{fffd}1' found",
         ),
     ] {
         let run = lockchain_os(&args);
@@ -286,20 +335,77 @@ fn arguments_that_are_not_utf8() {
     }
 }
 
+/// The explanation every help shows after its commands or options.
+const CHECKS_AND_EXIT_CODES: [&str; 6] = [
+    "Every command first opens FILE read-only, which checks the header and every",
+    "EXIT CODES",
+    "0   success",
+    "1   the file is damaged",
+    "2   usage error",
+    "3   I/O error",
+];
+
 #[test]
 fn help_documents_the_exit_codes() {
-    for args in [vec!["--help"], vec!["show", "-h"]] {
+    for (args, usage) in [
+        (vec!["--help"], "Usage: lockchain <COMMAND>"),
+        (vec!["-h"], "Usage: lockchain <COMMAND>"),
+        (vec!["help"], "Usage: lockchain <COMMAND>"),
+        (vec!["show", "-h"], "--from <SEQ>"),
+        (vec!["show", "--help"], "--from <SEQ>"),
+        (vec!["help", "show"], "--from <SEQ>"),
+    ] {
         let run = lockchain(&args);
-        assert_eq!(run.code, 0);
-        for needle in [
-            "EXIT CODES",
-            "1   the file is damaged",
-            "2   usage error",
-            "3   I/O error",
-            "--from SEQ",
-            "Every command first opens FILE read-only, which checks the header and every",
-        ] {
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+        for needle in CHECKS_AND_EXIT_CODES.iter().chain(&[usage]) {
             assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
         }
     }
+    for command in ["verify", "prove", "stats"] {
+        let run = lockchain(&[command, "--help"]);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        for needle in CHECKS_AND_EXIT_CODES {
+            assert!(run.stdout.contains(needle), "{needle}: {}", run.stdout);
+        }
+        assert!(
+            run.stdout
+                .contains(&format!("Usage: lockchain {command} <FILE>")),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn help_names_every_command_and_what_it_prints() {
+    let run = lockchain(&["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let help = &run.stdout;
+    for (command, prints) in [
+        ("verify", "the head and the Merkle root"),
+        ("show", "the first 16 hex"),
+        ("prove", "RFC 6962 inclusion proof of entry SEQ"),
+        (
+            "stats",
+            "the tail after the committed length that readers ignore",
+        ),
+    ] {
+        assert!(
+            help.lines()
+                .any(|l| l.starts_with(&format!("  {command}  "))),
+            "{command} is not listed: {help}"
+        );
+        assert!(help.contains(prints), "{prints}: {help}");
+    }
+    for code in ["0", "1", "2", "3"] {
+        assert!(
+            help.lines()
+                .any(|l| l.starts_with(&format!("    {code}   "))),
+            "exit code {code}: {help}"
+        );
+    }
+    let run = lockchain(&["--version"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("lockchain "), "{}", run.stdout);
 }
