@@ -22,6 +22,7 @@ mod diag;
 mod generics;
 mod hot_path;
 mod krate;
+mod registry;
 mod sealed;
 mod static_map;
 

@@ -1,0 +1,159 @@
+//! Weaver registries: the loader and checker behind the registry-aware macros.
+//!
+//! [`load`] reads a registry directory (its `manifest.yaml`, every other `*.yaml`
+//! below it in Weaver's v1 `groups:` format or `file_format: definition/2`, and the
+//! dependencies the manifest names), resolves every `ref`, `extends`, `include` /
+//! `ref_group` and refinement, and applies the rules of
+//! `weaver registry check --future` ([`check`]). A registry is read at most once per
+//! compiler process, however many macro invocations use it.
+
+mod check;
+mod finding;
+mod manifest;
+pub(crate) mod model;
+mod read;
+mod resolve;
+#[cfg(test)]
+mod tests;
+mod yaml;
+
+pub(crate) use finding::Finding;
+pub(crate) use resolve::{Registry, ResolvedAttr, ResolvedGroup};
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The environment variable that maps a dependency's `schema_url` to a local
+/// directory, for dependencies whose `registry_path` is a URL (a build cannot download
+/// it): `schema_url=directory` pairs separated by `;`.
+pub(crate) const DEPENDENCY_PATHS: &str = "KNHK_REGISTRY_DEPENDENCIES";
+
+/// What loading a registry gave: the registry, or every finding (sorted by file and line).
+pub(crate) type Loaded = Result<Registry, Vec<Finding>>;
+
+/// Loads and checks the registry in `root`, once per process and directory.
+pub(crate) fn load(root: &Path) -> Arc<Loaded> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
+    let key = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Arc::clone(hit);
+    }
+    let loaded = Arc::new(load_uncached(&key));
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, Arc::clone(&loaded));
+    loaded
+}
+
+/// Loads and checks without the cache.
+pub(crate) fn load_uncached(root: &Path) -> Loaded {
+    let mut findings = Vec::new();
+    let own = read_dir(root, &mut findings);
+    let manifest = manifest::read(root, &mut findings);
+    let mut deps = Vec::new();
+    if let Some(m) = &manifest {
+        for dep in &m.dependencies {
+            if let Some(dir) = manifest::dependency_dir(root, dep, &mut findings) {
+                let mut dep_findings = Vec::new();
+                let files = read_dir(&dir, &mut dep_findings);
+                // A dependency's own shape errors are reported; its style is its authors'.
+                findings.extend(dep_findings.into_iter().map(|mut f| {
+                    f.at.file = format!("{}/{}", dir.display(), f.at.file);
+                    f
+                }));
+                deps.push(files);
+            }
+        }
+    }
+    let registry = resolve::resolve(manifest, own, deps, &mut findings);
+    check::check(&registry, &mut findings);
+    if findings.is_empty() {
+        Ok(registry)
+    } else {
+        findings.sort();
+        findings.dedup();
+        Err(findings)
+    }
+}
+
+/// One file of a registry: its path relative to the root and what it declares.
+#[derive(Debug)]
+pub(crate) struct SourceFile {
+    pub(crate) path: PathBuf,
+    pub(crate) relative: String,
+    pub(crate) contents: read::Contents,
+}
+
+/// Every `*.yaml` / `*.yml` below `root` except the manifest, in path order.
+fn read_dir(root: &Path, findings: &mut Vec<Finding>) -> Vec<SourceFile> {
+    let mut paths = Vec::new();
+    collect(root, &mut paths, findings, root);
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let relative = relative(root, &path);
+            if manifest::is_manifest(&relative) {
+                return None;
+            }
+            let source = match std::fs::read_to_string(&path) {
+                Ok(s) => s,
+                Err(e) => {
+                    let at = model::Location {
+                        file: relative,
+                        line: 1,
+                    };
+                    findings.push(Finding::new(read::INVALID, &at, format!("cannot read: {e}")));
+                    return None;
+                }
+            };
+            let contents = read::read(&relative, &source, findings);
+            Some(SourceFile {
+                path,
+                relative,
+                contents,
+            })
+        })
+        .collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, findings: &mut Vec<Finding>, root: &Path) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            let at = model::Location {
+                file: relative(root, dir),
+                line: 1,
+            };
+            findings.push(Finding::new(
+                read::INVALID,
+                &at,
+                format!("cannot read the registry directory {}: {e}", dir.display()),
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out, findings, root);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+}
+
+/// `path` relative to `root`, with `/` between components (so messages and snapshots
+/// are the same on every machine).
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
