@@ -25,7 +25,6 @@ pub(crate) mod ids {
     pub(crate) const MISSING_SCHEMA_URL: &str = "missing_schema_url";
     pub(crate) const INVALID_SCHEMA_URL: &str = "invalid_schema_url";
     pub(crate) const DEPRECATED_MANIFEST_FIELD: &str = "deprecated_manifest_field";
-    pub(crate) const MISSING_TYPE: &str = "missing_type";
 }
 use ids::*;
 
@@ -110,14 +109,8 @@ fn check_attribute(a: &Attribute, findings: &mut Vec<Finding>) {
     if a.brief.is_none() && a.deprecated.is_none() {
         findings.push(Finding::new(MISSING_BRIEF, &a.at, format!("{what} has no `brief`: say in a sentence what it is")));
     }
-    let Some(ty) = &a.ty else {
-        findings.push(Finding::new(
-            MISSING_TYPE,
-            &a.at,
-            format!("{what} has no `type`: string, int, double, boolean, an array of one, or an enum"),
-        ));
-        return;
-    };
+    // A missing or unreadable `type` is the reader's finding.
+    let Some(ty) = &a.ty else { return };
     if let AttrType::Enum(members) = ty {
         for m in members {
             stability_rules(m.stability, &format!("enum member `{}` of {what}", m.id), &m.at, findings);
@@ -269,9 +262,9 @@ fn check_manifest(m: &Manifest, findings: &mut Vec<Finding>) {
     for d in &m.dependencies {
         match &d.schema_url {
             None => findings.push(Finding::new(MISSING_SCHEMA_URL, &d.at, format!(
-                "dependency {} has no `schema_url` beside its registry_path: add the schema URL of the \
+                "dependency {}has no `schema_url` beside its registry_path: add the schema URL of the \
                  registry it names (for OpenTelemetry 1.44, `https://opentelemetry.io/schemas/1.44.0`)",
-                d.name.as_deref().map_or_else(String::new, |n| format!("`{n}`"))
+                d.name.as_deref().map_or_else(String::new, |n| format!("`{n}` "))
             ))),
             Some(url) => check_schema_url(url, &d.at, findings),
         }

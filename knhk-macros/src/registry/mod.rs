@@ -51,23 +51,30 @@ pub(crate) fn load(root: &Path) -> Arc<Loaded> {
 /// Loads and checks without the cache.
 pub(crate) fn load_uncached(root: &Path) -> Loaded {
     let mut findings = Vec::new();
-    let own = read_dir(root, &mut findings);
     let manifest = manifest::read(root, &mut findings);
-    let mut deps = Vec::new();
-    if let Some(m) = &manifest {
-        for dep in &m.dependencies {
-            if let Some(dir) = manifest::dependency_dir(root, dep, &mut findings) {
-                let mut dep_findings = Vec::new();
-                let files = read_dir(&dir, &mut dep_findings);
-                // A dependency's own shape errors are reported; its style is its authors'.
-                findings.extend(dep_findings.into_iter().map(|mut f| {
-                    f.at.file = format!("{}/{}", dir.display(), f.at.file);
-                    f
-                }));
-                deps.push(files);
-            }
-        }
-    }
+    let dep_dirs: Vec<PathBuf> = manifest
+        .iter()
+        .flat_map(|m| &m.dependencies)
+        .filter_map(|dep| manifest::dependency_dir(root, dep, &mut findings))
+        .collect();
+    // A dependency kept inside the registry's directory is the dependency's, not the
+    // registry's own.
+    let skip: Vec<PathBuf> = dep_dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let own = read_dir(root, &skip, &mut findings);
+    let deps = dep_dirs
+        .iter()
+        .map(|dir| {
+            let mut dep_findings = Vec::new();
+            let files = read_dir(dir, &[], &mut dep_findings);
+            // A dependency's shape errors are reported, named by its path from the
+            // registry root; its style is its authors' business.
+            findings.extend(dep_findings.into_iter().map(|mut f| {
+                f.at.file = format!("{}/{}", relative(root, dir), f.at.file);
+                f
+            }));
+            files
+        })
+        .collect();
     let registry = resolve::resolve(manifest, own, deps, &mut findings);
     check::check(&registry, &mut findings);
     if findings.is_empty() {
@@ -87,10 +94,11 @@ pub(crate) struct SourceFile {
     pub(crate) contents: read::Contents,
 }
 
-/// Every `*.yaml` / `*.yml` below `root` except the manifest, in path order.
-fn read_dir(root: &Path, findings: &mut Vec<Finding>) -> Vec<SourceFile> {
+/// Every `*.yaml` / `*.yml` below `root` except the manifest and the directories in
+/// `skip` (canonical paths), in path order.
+fn read_dir(root: &Path, skip: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<SourceFile> {
     let mut paths = Vec::new();
-    collect(root, &mut paths, findings, root);
+    collect(root, skip, &mut paths, findings, root);
     paths.sort();
     paths
         .into_iter()
@@ -120,7 +128,13 @@ fn read_dir(root: &Path, findings: &mut Vec<Finding>) -> Vec<SourceFile> {
         .collect()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, findings: &mut Vec<Finding>, root: &Path) {
+fn collect(
+    dir: &Path,
+    skip: &[PathBuf],
+    out: &mut Vec<PathBuf>,
+    findings: &mut Vec<Finding>,
+    root: &Path,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -139,7 +153,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, findings: &mut Vec<Finding>, root
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out, findings, root);
+            if !path.canonicalize().is_ok_and(|p| skip.contains(&p)) {
+                collect(&path, skip, out, findings, root);
+            }
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
             out.push(path);
         }

@@ -234,6 +234,14 @@ impl Reader<'_> {
     }
 
     fn attribute(&mut self, a: &Node, name: String) -> Attribute {
+        if a.get("type").is_none() {
+            let at = self.at(a);
+            self.findings.push(Finding::new(
+                "missing_type",
+                &at,
+                format!("attribute `{name}` has no `type`: string, int, double, boolean, an array of one, or an enum"),
+            ));
+        }
         Attribute {
             ty: a.get("type").and_then(|t| self.attr_type(t)),
             brief: self.string(a, "brief"),

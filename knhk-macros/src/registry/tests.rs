@@ -51,7 +51,7 @@ fn independent_attribute_names(dir: &Path) -> BTreeSet<String> {
 fn reads_the_whole_semantic_conventions_and_resolves_every_reference() {
     let dir = semconv_dir();
     let mut findings = Vec::new();
-    let files = read_dir(&dir, &mut findings);
+    let files = read_dir(&dir, &[], &mut findings);
     let v2 = files.iter().filter(|f| std::fs::read_to_string(&f.path).unwrap().contains("file_format: definition/2")).count();
     let registry = resolve::resolve_all(files, &mut findings);
     let shown: Vec<String> = findings.iter().take(20).map(ToString::to_string).collect();
@@ -66,4 +66,153 @@ fn reads_the_whole_semantic_conventions_and_resolves_every_reference() {
     let port = &registry.attributes["server.port"];
     assert_eq!(port.ty, Some(model::AttrType::Primitive(model::Primitive::Int)));
     eprintln!("{} attributes, {} groups", loaded.len(), registry.groups.len());
+}
+
+/// A registry that keeps every rule: a manifest with a local dependency, an attribute
+/// group, an event, a span and a metric.
+const MANIFEST: &str = "\
+schema_url: https://example.com/schemas/1.0.0
+description: A fixture.
+dependencies:
+  - schema_url: https://opentelemetry.io/schemas/1.44.0
+    registry_path: otel
+";
+
+const OTEL: &str = "\
+file_format: definition/2
+attributes:
+  - key: code.function.name
+    type: string
+    stability: stable
+    brief: The function's name.
+    examples: ['main']
+";
+
+const GOOD: &str = "\
+groups:
+  - id: registry.shop
+    type: attribute_group
+    brief: Shop attributes.
+    attributes:
+      - id: shop.order.id
+        type: string
+        stability: development
+        brief: The order.
+        examples: ['A-17']
+      - id: shop.order.lines
+        type: int
+        stability: development
+        brief: How many lines the order has.
+        examples: [3]
+      - id: shop.state
+        type:
+          members:
+            - id: open
+              value: open
+              stability: development
+            - id: closed
+              value: closed
+              stability: development
+        stability: development
+        brief: The order's state.
+  - id: event.shop.order.placed
+    type: event
+    name: shop.order.placed
+    stability: development
+    brief: An order was placed.
+    attributes:
+      - ref: shop.order.id
+        requirement_level: required
+      - ref: code.function.name
+        requirement_level: recommended
+  - id: span.shop.checkout
+    type: span
+    span_kind: internal
+    stability: development
+    brief: Checking out.
+    attributes:
+      - ref: shop.order.lines
+        requirement_level: opt_in
+  - id: metric.shop.orders
+    type: metric
+    metric_name: shop.orders
+    instrument: counter
+    unit: '{order}'
+    stability: development
+    brief: Orders placed.
+    attributes:
+      - ref: shop.state
+        requirement_level:
+          conditionally_required: if the order is known
+";
+
+/// Loads a fixture registry whose `shop.yaml` is `shop` and manifest `manifest`.
+fn load_fixture(manifest: &str, shop: &str) -> Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.yaml"), manifest).unwrap();
+    std::fs::create_dir(dir.path().join("otel")).unwrap();
+    std::fs::write(dir.path().join("otel/code.yaml"), OTEL).unwrap();
+    std::fs::write(dir.path().join("shop.yaml"), shop).unwrap();
+    load_uncached(dir.path())
+}
+
+#[test]
+fn the_fixture_keeps_every_rule_and_resolves() {
+    let registry = load_fixture(MANIFEST, GOOD).unwrap_or_else(|f| panic!("{f:#?}"));
+    let event = registry.group("shop.order.placed").unwrap();
+    let names: Vec<&str> = event.attributes.iter().map(|a| a.attribute.name.as_str()).collect();
+    assert_eq!(names, ["shop.order.id", "code.function.name"]);
+    assert_eq!(event.attributes[0].requirement, model::RequirementLevel::Required);
+    assert_eq!(registry.own_attributes.len(), 3);
+    assert_eq!(registry.group("shop.orders").unwrap().group.unit.as_deref(), Some("{order}"));
+}
+
+/// One broken fixture per rule: `from` replaced by `to` in the manifest or in
+/// `shop.yaml` gives exactly one finding, with this id, on this line, saying this.
+#[test]
+fn each_rule_has_its_finding() {
+    let cases: &[(&str, bool, &str, &str, u32, &str)] = &[
+        // (id, in the manifest?, from, to, line, message part)
+        ("missing_stability", false, "        stability: development\n        brief: The order.\n", "        brief: The order.\n", 6, "attribute `shop.order.id` has no `stability`"),
+        ("missing_stability", false, "              value: open\n              stability: development\n", "              value: open\n", 19, "enum member `open`"),
+        ("missing_stability", false, "    name: shop.order.placed\n    stability: development\n", "    name: shop.order.placed\n", 27, "event `event.shop.order.placed` has no `stability`"),
+        ("deprecated_as_stability", false, "    span_kind: internal\n    stability: development\n", "    span_kind: internal\n    stability: deprecated\n", 37, "deprecation is `deprecated:"),
+        ("missing_brief", false, "        brief: How many lines the order has.\n", "", 11, "attribute `shop.order.lines` has no `brief`"),
+        ("missing_examples", false, "        examples: ['A-17']\n", "", 6, "is of type string and has no `examples`"),
+        ("invalid_example_type", false, "        examples: [3]\n", "        examples: ['three']\n", 11, "its example \"three\" (a string) is not"),
+        ("missing_span_kind", false, "    span_kind: internal\n", "", 37, "span `span.shop.checkout` has no `span_kind`"),
+        ("span_field_outside_span", false, "    name: shop.order.placed\n", "    name: shop.order.placed\n    span_kind: client\n", 30, "has `span_kind`, which only spans have"),
+        ("missing_metric_field", false, "    unit: '{order}'\n", "", 45, "has no `unit`"),
+        ("prefix_not_allowed", false, "    type: attribute_group\n", "    type: attribute_group\n    prefix: shop\n", 4, "has a `prefix`"),
+        ("duplicate_group_id", false, "  - id: span.shop.checkout\n", "  - id: event.shop.order.placed\n", 37, "group id `event.shop.order.placed` is already used at shop.yaml:27"),
+        ("duplicate_attribute_id", false, "        requirement_level: opt_in\n", "        requirement_level: opt_in\n      - id: shop.order.id\n        type: string\n        stability: development\n        brief: Again.\n        examples: ['x']\n", 45, "attribute `shop.order.id` is already defined at shop.yaml:6"),
+        ("duplicate_attribute_ref", false, "      - ref: code.function.name\n        requirement_level: recommended\n", "      - ref: shop.order.id\n        requirement_level: recommended\n", 35, "refs `shop.order.id` twice"),
+        ("unresolved_ref", false, "      - ref: shop.order.lines\n", "      - ref: shop.order.line\n", 43, "`ref: shop.order.line` names no attribute of the registry or its dependencies; did you mean `shop.order.lines`?"),
+        ("unresolved_extends", false, "    span_kind: internal\n", "    span_kind: internal\n    extends: registry.nothing\n", 40, "extends `registry.nothing`"),
+        ("unresolved_include", false, "    span_kind: internal\n", "    span_kind: internal\n    constraints:\n      - include: registry.nothing\n", 41, "includes `registry.nothing`"),
+        ("invalid_name", false, "        examples: [3]\n", "        examples: [3]\n      - id: Shop.Total\n        type: int\n        stability: development\n        brief: Badly named.\n        examples: [1]\n", 16, "`Shop.Total` is not a valid name"),
+        ("missing_requirement_level", false, "      - ref: shop.order.lines\n        requirement_level: opt_in\n", "      - ref: shop.order.lines\n", 43, "has no `requirement_level`"),
+        ("missing_schema_url", true, "schema_url: https://example.com/schemas/1.0.0\n", "", 1, "the manifest has no `schema_url`"),
+        ("missing_schema_url", true, "  - schema_url: https://opentelemetry.io/schemas/1.44.0\n    registry_path: otel\n", "  - registry_path: otel\n", 4, "has no `schema_url` beside its registry_path"),
+        ("deprecated_manifest_field", true, "description: A fixture.\n", "description: A fixture.\nsemconv_version: 1.0.0\n", 3, "`semconv_version` is deprecated"),
+        ("unresolved_dependency", true, "    registry_path: otel\n", "    registry_path: https://example.com/otel.zip[model]\n", 4, "KNHK_REGISTRY_DEPENDENCIES=\"https://opentelemetry.io/schemas/1.44.0=/path/to/its/model\""),
+        ("missing_type", false, "        type: int\n", "", 11, "attribute `shop.order.lines` has no `type`"),
+        ("invalid_registry", false, "        type: int\n", "        type: integer\n", 12, "unknown attribute type `integer`"),
+    ];
+    for &(id, in_manifest, from, to, line, message) in cases {
+        let (manifest, shop) = if in_manifest {
+            assert!(MANIFEST.contains(from), "{id}: fixture text not found: {from:?}");
+            (MANIFEST.replacen(from, to, 1), GOOD.to_owned())
+        } else {
+            assert!(GOOD.contains(from), "{id}: fixture text not found: {from:?}");
+            (MANIFEST.to_owned(), GOOD.replacen(from, to, 1))
+        };
+        let findings = load_fixture(&manifest, &shop).err().unwrap_or_else(|| panic!("{id}: no finding"));
+        if std::env::var_os("SHOW").is_some() { for f in &findings { eprintln!("CASE {id} {line}: {f}"); } continue; }
+        assert_eq!(findings.len(), 1, "{id}: {findings:#?}");
+        let f = &findings[0];
+        let file = if in_manifest { "manifest.yaml" } else { "shop.yaml" };
+        assert_eq!((f.id, f.at.file.as_str(), f.at.line), (id, file, line), "{id}: {f}");
+        assert!(f.message.contains(message), "{id}: {f}");
+    }
 }
