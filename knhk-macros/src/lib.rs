@@ -24,6 +24,7 @@ mod hot_path;
 mod krate;
 mod registry;
 mod sealed;
+mod semconv;
 mod static_map;
 
 use proc_macro::TokenStream;
@@ -92,6 +93,12 @@ pub fn sealed(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn hash_proof(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| const_hash::hash_proof(input.into()))
+}
+
+/// Constants and typed keys generated from a Weaver registry; see `knhk_runtime::semconv!`.
+#[proc_macro]
+pub fn semconv(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| semconv::semconv(input.into()))
 }
 
 /// A typestate builder for a struct with named fields; see `knhk_runtime::Builder`.

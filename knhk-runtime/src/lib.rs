@@ -339,6 +339,22 @@ pub use knhk_macros::sealed;
 #[doc(inline)]
 pub use knhk_macros::Builder;
 
+/// Generates, in the module it is invoked in, the constants and typed keys of a Weaver
+/// registry, as [`semconv`](mod@crate::semconv) holds the runtime's own:
+/// `knhk_runtime::semconv!("registry")`, the registry's directory relative to the
+/// crate's `Cargo.toml`.
+///
+/// The registry (`manifest.yaml` and the `*.yaml` below it, v1 `groups:` or
+/// `file_format: definition/2`, with the dependencies the manifest names) is loaded
+/// once per compiler process and checked; each broken rule is a compile error naming
+/// its file, line and rule id. The files are embedded with `include_bytes!`, so editing
+/// them rebuilds the crate. A dependency whose `registry_path` is a URL is found
+/// through `KNHK_REGISTRY_DEPENDENCIES` (`schema_url=directory` pairs separated by
+/// `;`), since a build does not download. `crate = path,` first names the runtime
+/// under another path.
+#[cfg(feature = "macros")]
+pub use knhk_macros::semconv;
+
 /// Block forms of the path attributes, for code that is not a function of its own.
 ///
 /// A crate cannot export an attribute and a function-like macro under one name, so the

@@ -1,20 +1,70 @@
-//! Telemetry names the runtime emits, as declared in the Weaver registry (`registry/`).
+//! The telemetry the runtime emits, generated at compile time from its Weaver registry
+//! (`knhk-runtime/registry/`): one constant per attribute, named like OpenTelemetry's
+//! generated constants (`PERFORMANCE_BUDGET_TICKS = "performance.budget_ticks"`), a
+//! typed [`Key`] per attribute in [`keys`], the names of the events and spans in
+//! [`events`] and [`spans`], and an enum per enum attribute.
 //!
-//! A test reads `registry/knhk/*.yaml` and checks that every name here is declared
-//! there with the type the runtime gives it.
+//! The registry is checked as it is read (the rules of `weaver registry check
+//! --future`); a broken rule is a compile error naming the file, the line and the rule.
+//! A crate generates the same for its own registry with
+//! [`semconv!`](crate::semconv!)`("registry")`.
+//!
+//! ```
+//! use knhk_runtime::semconv::{self, keys};
+//!
+//! assert_eq!(semconv::PERFORMANCE_BUDGET_TICKS, "performance.budget_ticks");
+//! let key: semconv::Key<i64> = keys::PERFORMANCE_BUDGET_TICKS;
+//! assert_eq!(key.name(), semconv::PERFORMANCE_BUDGET_TICKS);
+//! assert_eq!(semconv::events::KNHK_LOCKCHAIN_SYNCED, "knhk.lockchain.synced");
+//! assert_eq!(semconv::ErrorType::Other.as_str(), "_OTHER");
+//! ```
+
+use core::fmt;
+use core::marker::PhantomData;
+
+/// An attribute's name with the type of its values: `Key<i64>` for an `int`
+/// attribute, `Key<&'static str>` for a `string`, `Key<&'static [T]>` for an array,
+/// the generated enum for an enum attribute. Recording through a key checks the value's
+/// type at compile time.
+pub struct Key<T: ?Sized> {
+    name: &'static str,
+    value: PhantomData<fn() -> PhantomData<T>>,
+}
+
+impl<T: ?Sized> Key<T> {
+    /// The key named `name`; generated code makes these from the registry.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str) -> Key<T> {
+        Key {
+            name,
+            value: PhantomData,
+        }
+    }
+
+    /// The attribute's name, as the registry declares it.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl<T: ?Sized> Clone for Key<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Key<T> {}
+
+impl<T: ?Sized> fmt::Debug for Key<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Key({:?}: {})", self.name, core::any::type_name::<T>())
+    }
+}
 
 /// Target of the runtime's performance events.
 pub const PERFORMANCE_TARGET: &str = "knhk::performance";
-/// Name of the event emitted when a call is over its budget.
-pub const EVENT_BUDGET_EXCEEDED: &str = "knhk.performance.budget_exceeded";
-/// `performance.budget_ticks` (int): the path's budget in counter ticks.
-pub const PERFORMANCE_BUDGET_TICKS: &str = "performance.budget_ticks";
-/// `performance.actual_ticks` (int): the call's ticks, measurement overhead subtracted.
-pub const PERFORMANCE_ACTUAL_TICKS: &str = "performance.actual_ticks";
-/// `performance.overage_ticks` (int): actual minus budget.
-pub const PERFORMANCE_OVERAGE_TICKS: &str = "performance.overage_ticks";
-/// `performance.suppressed_events` (int): over-budget events held back by the rate limit
-/// since the previous event of the same path.
-pub const PERFORMANCE_SUPPRESSED_EVENTS: &str = "performance.suppressed_events";
-/// `code.function.name` (string, OpenTelemetry semantic conventions): the path's full name.
-pub const CODE_FUNCTION_NAME: &str = "code.function.name";
+
+/// Target of the lockchain's events and spans.
+pub const LOCKCHAIN_TARGET: &str = "knhk::lockchain";
+
+knhk_macros::semconv!(crate = crate, "registry");

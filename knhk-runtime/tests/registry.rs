@@ -1,4 +1,6 @@
-//! The runtime's telemetry names agree with the Weaver registry in `registry/`.
+//! The runtime's registry (`knhk-runtime/registry/`) against what the runtime emits, and
+//! its statement of the OpenTelemetry attributes it refs against semantic conventions
+//! 1.44. The registry's own rules are checked as `semconv` is generated from it.
 
 use knhk_runtime::semconv;
 use serde::Deserialize;
@@ -36,7 +38,7 @@ struct Attribute {
 }
 
 fn registry_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../registry")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("registry")
 }
 
 /// Names the OpenTelemetry semantic conventions model directory
@@ -136,24 +138,29 @@ fn knhk_attributes() -> (BTreeMap<String, String>, Vec<Group>) {
 }
 
 #[test]
-fn every_performance_attribute_the_runtime_emits_is_declared_as_an_int() {
+fn the_performance_attributes_are_ints_and_all_are_emitted() {
     let (attributes, _) = knhk_attributes();
-    for name in [
-        semconv::PERFORMANCE_BUDGET_TICKS,
-        semconv::PERFORMANCE_ACTUAL_TICKS,
-        semconv::PERFORMANCE_OVERAGE_TICKS,
-        semconv::PERFORMANCE_SUPPRESSED_EVENTS,
-    ] {
+    // The typed keys say the same at compile time.
+    let keys: [semconv::Key<i64>; 4] = [
+        semconv::keys::PERFORMANCE_BUDGET_TICKS,
+        semconv::keys::PERFORMANCE_ACTUAL_TICKS,
+        semconv::keys::PERFORMANCE_OVERAGE_TICKS,
+        semconv::keys::PERFORMANCE_SUPPRESSED_EVENTS,
+    ];
+    for key in keys {
         assert_eq!(
-            attributes.get(name).map(String::as_str),
+            attributes.get(key.name()).map(String::as_str),
             Some("int"),
-            "{name}"
+            "{key:?}"
         );
     }
+    let performance = attributes
+        .keys()
+        .filter(|k| k.starts_with("performance."))
+        .count();
     assert_eq!(
-        attributes.len(),
-        4,
-        "an attribute is declared that the runtime does not emit"
+        performance, 4,
+        "a performance attribute is declared that the runtime does not emit"
     );
 }
 
@@ -162,7 +169,10 @@ fn the_budget_event_references_exactly_the_fields_the_runtime_emits() {
     let (_, groups) = knhk_attributes();
     let event = groups
         .iter()
-        .find(|g| g.kind == "event" && g.name.as_deref() == Some(semconv::EVENT_BUDGET_EXCEEDED))
+        .find(|g| {
+            g.kind == "event"
+                && g.name.as_deref() == Some(semconv::events::KNHK_PERFORMANCE_BUDGET_EXCEEDED)
+        })
         .expect("the event is declared");
     assert!(event.stability.is_some());
     let mut refs: Vec<&str> = event
@@ -195,15 +205,14 @@ fn the_otel_attributes_referenced_exist_in_semantic_conventions_1_44() {
     // The data checked against must be the release the manifest depends on.
     let otel = otel_model_dir();
     let manifest = std::fs::read_to_string(registry_dir().join("manifest.yaml")).unwrap();
-    assert!(manifest.contains("v1.44.0"));
+    assert!(manifest.contains("https://opentelemetry.io/schemas/1.44.0"));
     let mut otel_types = BTreeMap::new();
     for (_, file) in load(&otel) {
         for group in file.groups {
             for a in group.attributes {
-                if let (Some(id), Some(kind)) =
-                    (a.id, a.kind.and_then(|k| k.as_str().map(str::to_owned)))
-                {
-                    otel_types.insert(id, kind);
+                if let (Some(id), Some(kind), Some(stability)) = (a.id, a.kind, a.stability) {
+                    let kind = kind.as_str().map_or("enum".to_owned(), str::to_owned);
+                    otel_types.insert(id, (kind, stability));
                 }
             }
         }
@@ -213,10 +222,25 @@ fn the_otel_attributes_referenced_exist_in_semantic_conventions_1_44() {
         "{SEMCONV_DIR}={}: no attributes found; is it the model directory?",
         otel.display()
     );
-    assert_eq!(
-        otel_types
-            .get(semconv::CODE_FUNCTION_NAME)
-            .map(String::as_str),
-        Some("string")
-    );
+    // What knhk's registry states of each OpenTelemetry attribute (otel/attributes.yaml)
+    // is what the conventions say: its name exists, with the same type and stability.
+    let facts: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(registry_dir().join("otel/attributes.yaml")).unwrap(),
+    )
+    .unwrap();
+    let stated = facts["attributes"].as_sequence().unwrap();
+    assert!(stated.len() >= 3);
+    for a in stated {
+        let key = a["key"].as_str().unwrap();
+        let (kind, stability) = otel_types
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} is not an attribute of semantic conventions 1.44"));
+        let stated_kind = a["type"].as_str().map_or("enum".to_owned(), str::to_owned);
+        assert_eq!(&stated_kind, kind, "{key}: type");
+        assert_eq!(
+            a["stability"].as_str(),
+            Some(stability.as_str()),
+            "{key}: stability"
+        );
+    }
 }

@@ -35,7 +35,9 @@ pub(crate) fn check(registry: &Registry, findings: &mut Vec<Finding>) {
     let mut metric_names: HashMap<&str, &Location> = HashMap::new();
     for g in &registry.groups {
         check_group(&g.group, findings);
-        if let (GroupType::Metric, Some(name), None) = (g.group.ty, &g.group.metric_name, &g.group.refines) {
+        if let (GroupType::Metric, Some(name), None) =
+            (g.group.ty, &g.group.metric_name, &g.group.refines)
+        {
             if let Some(first) = metric_names.insert(name, &g.group.at) {
                 findings.push(Finding::new(
                     DUPLICATE_METRIC,
@@ -107,13 +109,22 @@ fn check_attribute(a: &Attribute, findings: &mut Vec<Finding>) {
     check_name(&a.name, "attribute", &a.at, findings);
     stability_rules(a.stability, &what, &a.at, findings);
     if a.brief.is_none() && a.deprecated.is_none() {
-        findings.push(Finding::new(MISSING_BRIEF, &a.at, format!("{what} has no `brief`: say in a sentence what it is")));
+        findings.push(Finding::new(
+            MISSING_BRIEF,
+            &a.at,
+            format!("{what} has no `brief`: say in a sentence what it is"),
+        ));
     }
     // A missing or unreadable `type` is the reader's finding.
     let Some(ty) = &a.ty else { return };
     if let AttrType::Enum(members) = ty {
         for m in members {
-            stability_rules(m.stability, &format!("enum member `{}` of {what}", m.id), &m.at, findings);
+            stability_rules(
+                m.stability,
+                &format!("enum member `{}` of {what}", m.id),
+                &m.at,
+                findings,
+            );
         }
     }
     let wants_examples = matches!(
@@ -124,7 +135,10 @@ fn check_attribute(a: &Attribute, findings: &mut Vec<Finding>) {
         None if wants_examples && a.deprecated.is_none() => findings.push(Finding::new(
             MISSING_EXAMPLES,
             &a.at,
-            format!("{what} is of type {} and has no `examples`: give one or more values it takes", ty.name()),
+            format!(
+                "{what} is of type {} and has no `examples`: give one or more values it takes",
+                ty.name()
+            ),
         )),
         Some(examples) => {
             for e in examples {
@@ -132,7 +146,11 @@ fn check_attribute(a: &Attribute, findings: &mut Vec<Finding>) {
                     findings.push(Finding::new(
                         INVALID_EXAMPLE,
                         &a.at,
-                        format!("{what} is of type {}, and its example {} is not", ty.name(), show(e)),
+                        format!(
+                            "{what} is of type {}, and its example {} is not",
+                            ty.name(),
+                            show(e)
+                        ),
                     ));
                 }
             }
@@ -157,12 +175,14 @@ fn example_fits(ty: &AttrType, e: &Example) -> bool {
             other => scalar(*p, other),
         },
         AttrType::Template(inner) => example_fits(inner, e),
-        AttrType::Enum(members) => members.iter().any(|m| match (&m.value, e) {
-            (MemberValue::Str(v), Example::Str(x)) => v == x,
-            (MemberValue::Int(v), Example::Int(x)) => v == x,
-            (MemberValue::Double(_), Example::Double(_)) => true,
-            _ => false,
-        }) || matches!(e, Example::Str(_) | Example::Int(_)),
+        AttrType::Enum(members) => {
+            members.iter().any(|m| match (&m.value, e) {
+                (MemberValue::Str(v), Example::Str(x)) => v == x,
+                (MemberValue::Int(v), Example::Int(x)) => v == x,
+                (MemberValue::Double(_), Example::Double(_)) => true,
+                _ => false,
+            }) || matches!(e, Example::Str(_) | Example::Int(_))
+        }
         AttrType::Any => true,
     }
 }
@@ -173,7 +193,10 @@ fn show(e: &Example) -> String {
         Example::Int(i) => format!("{i} (an int)"),
         Example::Double(d) => format!("{d} (a double)"),
         Example::Bool(b) => format!("{b} (a boolean)"),
-        Example::List(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Example::List(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
         Example::Other => "of another kind".to_owned(),
     }
 }
@@ -181,14 +204,20 @@ fn show(e: &Example) -> String {
 fn check_group(g: &Group, findings: &mut Vec<Finding>) {
     let what = format!("{} `{}`", g.ty.name(), g.id);
     if let Some(at) = &g.prefix {
-        findings.push(Finding::new(PREFIX, at, format!(
-            "{what} has a `prefix`: write each attribute's full name as its id instead"
-        )));
+        findings.push(Finding::new(
+            PREFIX,
+            at,
+            format!("{what} has a `prefix`: write each attribute's full name as its id instead"),
+        ));
     }
     if g.ty != GroupType::AttributeGroup {
         stability_rules(g.stability, &what, &g.at, findings);
         if g.brief.is_none() && g.deprecated.is_none() {
-            findings.push(Finding::new(MISSING_BRIEF, &g.at, format!("{what} has no `brief`: say in a sentence what it is")));
+            findings.push(Finding::new(
+                MISSING_BRIEF,
+                &g.at,
+                format!("{what} has no `brief`: say in a sentence what it is"),
+            ));
         }
     }
     if g.ty == GroupType::Event {
@@ -201,10 +230,16 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
             GroupType::Span if g.span_kind.is_none() => findings.push(Finding::new(
                 MISSING_SPAN_KIND,
                 &g.at,
-                format!("{what} has no `span_kind`: client, server, producer, consumer or internal"),
+                format!(
+                    "{what} has no `span_kind`: client, server, producer, consumer or internal"
+                ),
             )),
             GroupType::Metric => {
-                for (field, value) in [("metric_name", &g.metric_name), ("instrument", &g.instrument), ("unit", &g.unit)] {
+                for (field, value) in [
+                    ("metric_name", &g.metric_name),
+                    ("instrument", &g.instrument),
+                    ("unit", &g.unit),
+                ] {
                     if value.is_none() {
                         findings.push(Finding::new(
                             MISSING_METRIC_FIELD,
@@ -221,11 +256,16 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
         }
     }
     if g.ty != GroupType::Span {
-        for (field, at) in [("span_kind", g.span_kind.as_ref().map(|s| &s.1)), ("events", g.events.as_ref().map(|e| &e.1))] {
+        for (field, at) in [
+            ("span_kind", g.span_kind.as_ref().map(|s| &s.1)),
+            ("events", g.events.as_ref().map(|e| &e.1)),
+        ] {
             if let Some(at) = at {
-                findings.push(Finding::new(NOT_A_SPAN, at, format!(
-                    "{what} has `{field}`, which only spans have"
-                )));
+                findings.push(Finding::new(
+                    NOT_A_SPAN,
+                    at,
+                    format!("{what} has `{field}`, which only spans have"),
+                ));
             }
         }
     }
@@ -233,9 +273,11 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
     for a in &g.attributes {
         if let GroupAttr::Ref(r) = a {
             if !refs.insert(r.name.as_str()) {
-                findings.push(Finding::new(DUPLICATE_REF, &r.at, format!(
-                    "{what} refs `{}` twice", r.name
-                )));
+                findings.push(Finding::new(
+                    DUPLICATE_REF,
+                    &r.at,
+                    format!("{what} refs `{}` twice", r.name),
+                ));
             }
             if r.requirement_level.is_none() && g.ty != GroupType::AttributeGroup {
                 findings.push(Finding::new(MISSING_REQUIREMENT_LEVEL, &r.at, format!(
@@ -255,8 +297,11 @@ fn check_manifest(m: &Manifest, findings: &mut Vec<Finding>) {
         )));
     }
     match &m.schema_url {
-        None => findings.push(Finding::new(MISSING_SCHEMA_URL, &m.at, 
-            "the manifest has no `schema_url`: add `schema_url: https://<host>/schemas/<version>`")),
+        None => findings.push(Finding::new(
+            MISSING_SCHEMA_URL,
+            &m.at,
+            "the manifest has no `schema_url`: add `schema_url: https://<host>/schemas/<version>`",
+        )),
         Some(url) => check_schema_url(url, &m.at, findings),
     }
     for d in &m.dependencies {
@@ -273,7 +318,9 @@ fn check_manifest(m: &Manifest, findings: &mut Vec<Finding>) {
 
 /// `https://<host>/.../<version>`: a URL whose last path segment is the version.
 fn check_schema_url(url: &str, at: &Location, findings: &mut Vec<Finding>) {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
     let ok = rest.is_some_and(|r| {
         let mut parts = r.split('/');
         let host = parts.next().unwrap_or("");
@@ -281,8 +328,10 @@ fn check_schema_url(url: &str, at: &Location, findings: &mut Vec<Finding>) {
         !host.is_empty() && segments.len() >= 1 && segments.last().is_some_and(|v| !v.is_empty())
     });
     if !ok {
-        findings.push(Finding::new(INVALID_SCHEMA_URL, at, format!(
-            "schema_url `{url}` is not `https://<host>/schemas/<version>`"
-        )));
+        findings.push(Finding::new(
+            INVALID_SCHEMA_URL,
+            at,
+            format!("schema_url `{url}` is not `https://<host>/schemas/<version>`"),
+        ));
     }
 }

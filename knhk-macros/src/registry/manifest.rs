@@ -41,7 +41,11 @@ pub(crate) fn read(root: &Path, findings: &mut Vec<Finding>) -> Option<Manifest>
                 file: file.to_owned(),
                 line: e.line,
             };
-            findings.push(Finding::new(read::INVALID, &loc, format!("not YAML: {}", e.message)));
+            findings.push(Finding::new(
+                read::INVALID,
+                &loc,
+                format!("not YAML: {}", e.message),
+            ));
             return None;
         }
     };
@@ -112,7 +116,10 @@ pub(crate) fn dependency_dir(
             findings.push(Finding::new(
                 "unresolved_dependency",
                 &dep.at,
-                format!("{DEPENDENCY_PATHS} maps `{url}` to {}, which is not a directory", dir.display()),
+                format!(
+                    "{DEPENDENCY_PATHS} maps `{url}` to {}, which is not a directory",
+                    dir.display()
+                ),
             ));
             None
         }

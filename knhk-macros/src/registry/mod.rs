@@ -18,7 +18,7 @@ mod tests;
 mod yaml;
 
 pub(crate) use finding::Finding;
-pub(crate) use resolve::{Registry, ResolvedAttr, ResolvedGroup};
+pub(crate) use resolve::Registry;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -59,7 +59,10 @@ pub(crate) fn load_uncached(root: &Path) -> Loaded {
         .collect();
     // A dependency kept inside the registry's directory is the dependency's, not the
     // registry's own.
-    let skip: Vec<PathBuf> = dep_dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let skip: Vec<PathBuf> = dep_dirs
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
     let own = read_dir(root, &skip, &mut findings);
     let deps = dep_dirs
         .iter()
@@ -90,7 +93,6 @@ pub(crate) fn load_uncached(root: &Path) -> Loaded {
 #[derive(Debug)]
 pub(crate) struct SourceFile {
     pub(crate) path: PathBuf,
-    pub(crate) relative: String,
     pub(crate) contents: read::Contents,
 }
 
@@ -114,16 +116,16 @@ fn read_dir(root: &Path, skip: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<S
                         file: relative,
                         line: 1,
                     };
-                    findings.push(Finding::new(read::INVALID, &at, format!("cannot read: {e}")));
+                    findings.push(Finding::new(
+                        read::INVALID,
+                        &at,
+                        format!("cannot read: {e}"),
+                    ));
                     return None;
                 }
             };
             let contents = read::read(&relative, &source, findings);
-            Some(SourceFile {
-                path,
-                relative,
-                contents,
-            })
+            Some(SourceFile { path, contents })
         })
         .collect()
 }
@@ -156,7 +158,10 @@ fn collect(
             if !path.canonicalize().is_ok_and(|p| skip.contains(&p)) {
                 collect(&path, skip, out, findings, root);
             }
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
             out.push(path);
         }
     }
@@ -166,7 +171,10 @@ fn collect(
 /// are the same on every machine).
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
     if parts.is_empty() {
         ".".to_owned()
     } else {

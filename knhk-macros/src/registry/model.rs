@@ -224,22 +224,6 @@ pub(crate) enum GroupAttr {
     Ref(AttrRef),
 }
 
-impl GroupAttr {
-    pub(crate) fn name(&self) -> &str {
-        match self {
-            GroupAttr::Def(a) => &a.name,
-            GroupAttr::Ref(r) => &r.name,
-        }
-    }
-
-    pub(crate) fn at(&self) -> &Location {
-        match self {
-            GroupAttr::Def(a) => &a.at,
-            GroupAttr::Ref(r) => &r.at,
-        }
-    }
-}
-
 /// A field of an event's `body` (`any` values: `map`, `map[]`, `undefined`, enums, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct BodyField {

@@ -31,7 +31,11 @@ pub(crate) fn read(file: &str, source: &str, findings: &mut Vec<Finding>) -> Con
                 file: file.to_owned(),
                 line: e.line,
             };
-            findings.push(Finding::new(INVALID, &at, format!("not YAML: {}", e.message)));
+            findings.push(Finding::new(
+                INVALID,
+                &at,
+                format!("not YAML: {}", e.message),
+            ));
             return Contents::default();
         }
     };
@@ -40,7 +44,10 @@ pub(crate) fn read(file: &str, source: &str, findings: &mut Vec<Finding>) -> Con
         return Contents::default();
     }
     if !matches!(root.value, Value::Map(_)) {
-        r.bad(&root, format!("a registry file is a mapping, found {}", root.kind()));
+        r.bad(
+            &root,
+            format!("a registry file is a mapping, found {}", root.kind()),
+        );
         return Contents::default();
     }
     match root.get("file_format").and_then(Node::as_str) {
@@ -124,7 +131,9 @@ impl Reader<'_> {
         let mut group = self.group_common(g, id, ty);
         group.name = self.string(g, "name");
         group.prefix = g.get("prefix").map(|p| self.at(p));
-        group.extends = g.get("extends").and_then(|e| Some((e.as_str()?.to_owned(), self.at(e))));
+        group.extends = g
+            .get("extends")
+            .and_then(|e| Some((e.as_str()?.to_owned(), self.at(e))));
         for c in self.list(g, "constraints") {
             if let Some(inc) = c.get("include") {
                 if let Some(id) = inc.as_str() {
@@ -227,7 +236,10 @@ impl Reader<'_> {
         match self.string(a, "id") {
             Some(name) => Some(GroupAttr::Def(self.attribute(a, name))),
             None => {
-                self.bad(a, "an attribute has an `id` (or a `ref` to one defined elsewhere)");
+                self.bad(
+                    a,
+                    "an attribute has an `id` (or a `ref` to one defined elsewhere)",
+                );
                 None
             }
         }
@@ -293,7 +305,10 @@ impl Reader<'_> {
             Some(Value::Int(i)) => MemberValue::Int(*i),
             Some(Value::Float(f)) => MemberValue::Double(*f),
             _ => {
-                self.bad(m, format!("enum member `{id}` needs a `value`: a string, an int or a double"));
+                self.bad(
+                    m,
+                    format!("enum member `{id}` needs a `value`: a string, an int or a double"),
+                );
                 return None;
             }
         };
@@ -313,9 +328,12 @@ impl Reader<'_> {
         let s = self.string(node, "stability")?;
         let parsed = Stability::parse(&s);
         if parsed.is_none() {
-            self.bad(v, format!(
-                "unknown stability `{s}`: stable, development, release_candidate, alpha or beta"
-            ));
+            self.bad(
+                v,
+                format!(
+                    "unknown stability `{s}`: stable, development, release_candidate, alpha or beta"
+                ),
+            );
         }
         parsed
     }
@@ -329,7 +347,9 @@ impl Reader<'_> {
                 note: Some(s.clone()),
             }),
             Value::Map(_) => Some(Deprecated {
-                reason: self.string(v, "reason").unwrap_or_else(|| "uncategorized".to_owned()),
+                reason: self
+                    .string(v, "reason")
+                    .unwrap_or_else(|| "uncategorized".to_owned()),
                 renamed_to: self.string(v, "renamed_to"),
                 note: self.string(v, "note"),
             }),
@@ -363,8 +383,11 @@ impl Reader<'_> {
             _ => None,
         };
         if level.is_none() {
-            self.bad(v, "`requirement_level` is required, recommended, opt_in, or a map \
-                         `conditionally_required: <when>` / `recommended: <when>`");
+            self.bad(
+                v,
+                "`requirement_level` is required, recommended, opt_in, or a map \
+                         `conditionally_required: <when>` / `recommended: <when>`",
+            );
         }
         level
     }
@@ -442,9 +465,14 @@ pub(crate) fn parse_type(s: &str) -> Option<AttrType> {
     if s == "any" {
         return Some(AttrType::Any);
     }
-    if let Some(inner) = s.strip_prefix("template[").and_then(|r| r.strip_suffix(']')) {
+    if let Some(inner) = s
+        .strip_prefix("template[")
+        .and_then(|r| r.strip_suffix(']'))
+    {
         return match parse_type(inner)? {
-            t @ (AttrType::Primitive(_) | AttrType::Array(_)) => Some(AttrType::Template(Box::new(t))),
+            t @ (AttrType::Primitive(_) | AttrType::Array(_)) => {
+                Some(AttrType::Template(Box::new(t)))
+            }
             _ => None,
         };
     }

@@ -40,6 +40,7 @@ pub(crate) struct ResolvedAttr {
 
 impl Registry {
     /// The group with this id, or the event, span or metric with this name.
+    #[cfg(test)]
     pub(crate) fn group(&self, name: &str) -> Option<&ResolvedGroup> {
         self.groups.iter().find(|g| g.group.id == name).or_else(|| {
             self.groups.iter().find(|g| {
@@ -87,7 +88,10 @@ pub(crate) fn resolve(
                         findings.push(Finding::new(
                             "duplicate_attribute_id",
                             &def.at,
-                            format!("attribute `{}` is already defined at {}", def.name, first.at),
+                            format!(
+                                "attribute `{}` is already defined at {}",
+                                def.name, first.at
+                            ),
                         ));
                     }
                     continue;
@@ -143,6 +147,7 @@ pub(crate) fn resolve(
 /// Resolves every reference of every group in `files` (no manifest, no rules): the
 /// unresolved ones are the findings. For reading a whole registry such as the
 /// OpenTelemetry semantic conventions.
+#[cfg(test)]
 pub(crate) fn resolve_all(files: Vec<SourceFile>, findings: &mut Vec<Finding>) -> Registry {
     resolve(None, files, Vec::new(), findings)
 }
@@ -160,13 +165,21 @@ impl<'a> Resolver<'a> {
             findings.push(Finding::new(
                 "circular_reference",
                 &g.at,
-                format!("group `{}` extends or includes itself: {} -> {}", g.id, stack.join(" -> "), g.id),
+                format!(
+                    "group `{}` extends or includes itself: {} -> {}",
+                    g.id,
+                    stack.join(" -> "),
+                    g.id
+                ),
             ));
             return Vec::new();
         }
         stack.push(&g.id);
         let mut out: Vec<ResolvedAttr> = Vec::new();
-        let mut inherit = |parent: &'a Group, out: &mut Vec<ResolvedAttr>, findings: &mut Vec<Finding>, stack: &mut Vec<&'a str>| {
+        let inherit = |parent: &'a Group,
+                       out: &mut Vec<ResolvedAttr>,
+                       findings: &mut Vec<Finding>,
+                       stack: &mut Vec<&'a str>| {
             for a in self.attributes_of(parent, findings, stack) {
                 upsert(out, a);
             }
@@ -191,7 +204,11 @@ impl<'a> Resolver<'a> {
                 None => findings.push(Finding::new(
                     "unresolved_refinement",
                     at,
-                    format!("`{}` refines {} `{target}`, which is not defined", g.id, g.ty.name()),
+                    format!(
+                        "`{}` refines {} `{target}`, which is not defined",
+                        g.id,
+                        g.ty.name()
+                    ),
                 )),
             }
         }
@@ -201,7 +218,10 @@ impl<'a> Resolver<'a> {
                 None => findings.push(Finding::new(
                     "unresolved_include",
                     at,
-                    format!("group `{}` includes `{included}`, which no group has as id", g.id),
+                    format!(
+                        "group `{}` includes `{included}`, which no group has as id",
+                        g.id
+                    ),
                 )),
             }
         }
@@ -211,7 +231,10 @@ impl<'a> Resolver<'a> {
                     &mut out,
                     ResolvedAttr {
                         attribute: d.clone(),
-                        requirement: d.requirement_level.clone().unwrap_or(RequirementLevel::Recommended(None)),
+                        requirement: d
+                            .requirement_level
+                            .clone()
+                            .unwrap_or(RequirementLevel::Recommended(None)),
                     },
                 ),
                 GroupAttr::Ref(r) => match self.attributes.get(&r.name) {
@@ -263,7 +286,10 @@ fn apply(def: &Attribute, r: &AttrRef) -> ResolvedAttr {
 }
 
 fn upsert(out: &mut Vec<ResolvedAttr>, a: ResolvedAttr) {
-    match out.iter_mut().find(|x| x.attribute.name == a.attribute.name) {
+    match out
+        .iter_mut()
+        .find(|x| x.attribute.name == a.attribute.name)
+    {
         Some(slot) => *slot = a,
         None => out.push(a),
     }
@@ -272,5 +298,6 @@ fn upsert(out: &mut Vec<ResolvedAttr>, a: ResolvedAttr) {
 /// `; did you mean `x`?` for the closest name, or nothing.
 pub(crate) fn did_you_mean<'n>(name: &str, candidates: impl Iterator<Item = &'n String>) -> String {
     let candidates: Vec<&str> = candidates.map(String::as_str).collect();
-    crate::diag::did_you_mean(name, &candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+    crate::diag::did_you_mean(name, &candidates)
+        .map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
 }

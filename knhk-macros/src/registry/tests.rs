@@ -11,7 +11,11 @@ fn semconv_dir() -> PathBuf {
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .expect("KNHK_SEMCONV_DIR is unset: set it to the absolute path of the OpenTelemetry semantic-conventions model directory");
-    assert!(dir.is_absolute() && dir.join("manifest.yaml").is_file(), "{} is not a semantic-conventions model directory", dir.display());
+    assert!(
+        dir.is_absolute() && dir.join("manifest.yaml").is_file(),
+        "{} is not a semantic-conventions model directory",
+        dir.display()
+    );
     dir
 }
 
@@ -23,7 +27,9 @@ fn independent_attribute_names(dir: &Path) -> BTreeSet<String> {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "yaml") && p.file_name().is_some_and(|n| n != "manifest.yaml") {
+            } else if p.extension().is_some_and(|x| x == "yaml")
+                && p.file_name().is_some_and(|n| n != "manifest.yaml")
+            {
                 out.push(p);
             }
         }
@@ -32,14 +38,32 @@ fn independent_attribute_names(dir: &Path) -> BTreeSet<String> {
     walk(dir, &mut files);
     let mut names = BTreeSet::new();
     for f in files {
-        let v: serde_yaml_ng::Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
-        let str_of = |v: &serde_yaml_ng::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-        for g in v.get("groups").and_then(|g| g.as_sequence()).into_iter().flatten() {
-            for a in g.get("attributes").and_then(|a| a.as_sequence()).into_iter().flatten() {
+        let v: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let str_of = |v: &serde_yaml_ng::Value, k: &str| {
+            v.get(k).and_then(|x| x.as_str()).map(str::to_owned)
+        };
+        for g in v
+            .get("groups")
+            .and_then(|g| g.as_sequence())
+            .into_iter()
+            .flatten()
+        {
+            for a in g
+                .get("attributes")
+                .and_then(|a| a.as_sequence())
+                .into_iter()
+                .flatten()
+            {
                 names.extend(str_of(a, "id"));
             }
         }
-        for a in v.get("attributes").and_then(|a| a.as_sequence()).into_iter().flatten() {
+        for a in v
+            .get("attributes")
+            .and_then(|a| a.as_sequence())
+            .into_iter()
+            .flatten()
+        {
             names.extend(str_of(a, "key"));
         }
     }
@@ -52,10 +76,22 @@ fn reads_the_whole_semantic_conventions_and_resolves_every_reference() {
     let dir = semconv_dir();
     let mut findings = Vec::new();
     let files = read_dir(&dir, &[], &mut findings);
-    let v2 = files.iter().filter(|f| std::fs::read_to_string(&f.path).unwrap().contains("file_format: definition/2")).count();
+    let v2 = files
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(&f.path)
+                .unwrap()
+                .contains("file_format: definition/2")
+        })
+        .count();
     let registry = resolve::resolve_all(files, &mut findings);
     let shown: Vec<String> = findings.iter().take(20).map(ToString::to_string).collect();
-    assert!(findings.is_empty(), "{} findings:\n{}", findings.len(), shown.join("\n"));
+    assert!(
+        findings.is_empty(),
+        "{} findings:\n{}",
+        findings.len(),
+        shown.join("\n")
+    );
     let expected = independent_attribute_names(&dir);
     let loaded: BTreeSet<String> = registry.attributes.keys().cloned().collect();
     assert_eq!(loaded, expected);
@@ -64,8 +100,15 @@ fn reads_the_whole_semantic_conventions_and_resolves_every_reference() {
     assert!(v2 >= 30, "{v2} v2 files");
     // Spot checks: a v2 attribute, referenced from a v1 span, with its type.
     let port = &registry.attributes["server.port"];
-    assert_eq!(port.ty, Some(model::AttrType::Primitive(model::Primitive::Int)));
-    eprintln!("{} attributes, {} groups", loaded.len(), registry.groups.len());
+    assert_eq!(
+        port.ty,
+        Some(model::AttrType::Primitive(model::Primitive::Int))
+    );
+    eprintln!(
+        "{} attributes, {} groups",
+        loaded.len(),
+        registry.groups.len()
+    );
 }
 
 /// A registry that keeps every rule: a manifest with a local dependency, an attribute
@@ -160,11 +203,21 @@ fn load_fixture(manifest: &str, shop: &str) -> Loaded {
 fn the_fixture_keeps_every_rule_and_resolves() {
     let registry = load_fixture(MANIFEST, GOOD).unwrap_or_else(|f| panic!("{f:#?}"));
     let event = registry.group("shop.order.placed").unwrap();
-    let names: Vec<&str> = event.attributes.iter().map(|a| a.attribute.name.as_str()).collect();
+    let names: Vec<&str> = event
+        .attributes
+        .iter()
+        .map(|a| a.attribute.name.as_str())
+        .collect();
     assert_eq!(names, ["shop.order.id", "code.function.name"]);
-    assert_eq!(event.attributes[0].requirement, model::RequirementLevel::Required);
+    assert_eq!(
+        event.attributes[0].requirement,
+        model::RequirementLevel::Required
+    );
     assert_eq!(registry.own_attributes.len(), 3);
-    assert_eq!(registry.group("shop.orders").unwrap().group.unit.as_deref(), Some("{order}"));
+    assert_eq!(
+        registry.group("shop.orders").unwrap().group.unit.as_deref(),
+        Some("{order}")
+    );
 }
 
 /// One broken fixture per rule: `from` replaced by `to` in the manifest or in
@@ -173,46 +226,283 @@ fn the_fixture_keeps_every_rule_and_resolves() {
 fn each_rule_has_its_finding() {
     let cases: &[(&str, bool, &str, &str, u32, &str)] = &[
         // (id, in the manifest?, from, to, line, message part)
-        ("missing_stability", false, "        stability: development\n        brief: The order.\n", "        brief: The order.\n", 6, "attribute `shop.order.id` has no `stability`"),
-        ("missing_stability", false, "              value: open\n              stability: development\n", "              value: open\n", 19, "enum member `open`"),
-        ("missing_stability", false, "    name: shop.order.placed\n    stability: development\n", "    name: shop.order.placed\n", 27, "event `event.shop.order.placed` has no `stability`"),
-        ("deprecated_as_stability", false, "    span_kind: internal\n    stability: development\n", "    span_kind: internal\n    stability: deprecated\n", 37, "deprecation is `deprecated:"),
-        ("missing_brief", false, "        brief: How many lines the order has.\n", "", 11, "attribute `shop.order.lines` has no `brief`"),
-        ("missing_examples", false, "        examples: ['A-17']\n", "", 6, "is of type string and has no `examples`"),
-        ("invalid_example_type", false, "        examples: [3]\n", "        examples: ['three']\n", 11, "its example \"three\" (a string) is not"),
-        ("missing_span_kind", false, "    span_kind: internal\n", "", 37, "span `span.shop.checkout` has no `span_kind`"),
-        ("span_field_outside_span", false, "    name: shop.order.placed\n", "    name: shop.order.placed\n    span_kind: client\n", 30, "has `span_kind`, which only spans have"),
-        ("missing_metric_field", false, "    unit: '{order}'\n", "", 45, "has no `unit`"),
-        ("prefix_not_allowed", false, "    type: attribute_group\n", "    type: attribute_group\n    prefix: shop\n", 4, "has a `prefix`"),
-        ("duplicate_group_id", false, "  - id: span.shop.checkout\n", "  - id: event.shop.order.placed\n", 37, "group id `event.shop.order.placed` is already used at shop.yaml:27"),
-        ("duplicate_attribute_id", false, "        requirement_level: opt_in\n", "        requirement_level: opt_in\n      - id: shop.order.id\n        type: string\n        stability: development\n        brief: Again.\n        examples: ['x']\n", 45, "attribute `shop.order.id` is already defined at shop.yaml:6"),
-        ("duplicate_attribute_ref", false, "      - ref: code.function.name\n        requirement_level: recommended\n", "      - ref: shop.order.id\n        requirement_level: recommended\n", 35, "refs `shop.order.id` twice"),
-        ("unresolved_ref", false, "      - ref: shop.order.lines\n", "      - ref: shop.order.line\n", 43, "`ref: shop.order.line` names no attribute of the registry or its dependencies; did you mean `shop.order.lines`?"),
-        ("unresolved_extends", false, "    span_kind: internal\n", "    span_kind: internal\n    extends: registry.nothing\n", 40, "extends `registry.nothing`"),
-        ("unresolved_include", false, "    span_kind: internal\n", "    span_kind: internal\n    constraints:\n      - include: registry.nothing\n", 41, "includes `registry.nothing`"),
-        ("invalid_name", false, "        examples: [3]\n", "        examples: [3]\n      - id: Shop.Total\n        type: int\n        stability: development\n        brief: Badly named.\n        examples: [1]\n", 16, "`Shop.Total` is not a valid name"),
-        ("missing_requirement_level", false, "      - ref: shop.order.lines\n        requirement_level: opt_in\n", "      - ref: shop.order.lines\n", 43, "has no `requirement_level`"),
-        ("missing_schema_url", true, "schema_url: https://example.com/schemas/1.0.0\n", "", 1, "the manifest has no `schema_url`"),
-        ("missing_schema_url", true, "  - schema_url: https://opentelemetry.io/schemas/1.44.0\n    registry_path: otel\n", "  - registry_path: otel\n", 4, "has no `schema_url` beside its registry_path"),
-        ("deprecated_manifest_field", true, "description: A fixture.\n", "description: A fixture.\nsemconv_version: 1.0.0\n", 3, "`semconv_version` is deprecated"),
-        ("unresolved_dependency", true, "    registry_path: otel\n", "    registry_path: https://example.com/otel.zip[model]\n", 4, "KNHK_REGISTRY_DEPENDENCIES=\"https://opentelemetry.io/schemas/1.44.0=/path/to/its/model\""),
-        ("missing_type", false, "        type: int\n", "", 11, "attribute `shop.order.lines` has no `type`"),
-        ("invalid_registry", false, "        type: int\n", "        type: integer\n", 12, "unknown attribute type `integer`"),
+        (
+            "missing_stability",
+            false,
+            "        stability: development\n        brief: The order.\n",
+            "        brief: The order.\n",
+            6,
+            "attribute `shop.order.id` has no `stability`",
+        ),
+        (
+            "missing_stability",
+            false,
+            "              value: open\n              stability: development\n",
+            "              value: open\n",
+            19,
+            "enum member `open`",
+        ),
+        (
+            "missing_stability",
+            false,
+            "    name: shop.order.placed\n    stability: development\n",
+            "    name: shop.order.placed\n",
+            27,
+            "event `event.shop.order.placed` has no `stability`",
+        ),
+        (
+            "deprecated_as_stability",
+            false,
+            "    span_kind: internal\n    stability: development\n",
+            "    span_kind: internal\n    stability: deprecated\n",
+            37,
+            "deprecation is `deprecated:",
+        ),
+        (
+            "missing_brief",
+            false,
+            "        brief: How many lines the order has.\n",
+            "",
+            11,
+            "attribute `shop.order.lines` has no `brief`",
+        ),
+        (
+            "missing_examples",
+            false,
+            "        examples: ['A-17']\n",
+            "",
+            6,
+            "is of type string and has no `examples`",
+        ),
+        (
+            "invalid_example_type",
+            false,
+            "        examples: [3]\n",
+            "        examples: ['three']\n",
+            11,
+            "its example \"three\" (a string) is not",
+        ),
+        (
+            "missing_span_kind",
+            false,
+            "    span_kind: internal\n",
+            "",
+            37,
+            "span `span.shop.checkout` has no `span_kind`",
+        ),
+        (
+            "span_field_outside_span",
+            false,
+            "    name: shop.order.placed\n",
+            "    name: shop.order.placed\n    span_kind: client\n",
+            30,
+            "has `span_kind`, which only spans have",
+        ),
+        (
+            "missing_metric_field",
+            false,
+            "    unit: '{order}'\n",
+            "",
+            45,
+            "has no `unit`",
+        ),
+        (
+            "prefix_not_allowed",
+            false,
+            "    type: attribute_group\n",
+            "    type: attribute_group\n    prefix: shop\n",
+            4,
+            "has a `prefix`",
+        ),
+        (
+            "duplicate_group_id",
+            false,
+            "  - id: span.shop.checkout\n",
+            "  - id: event.shop.order.placed\n",
+            37,
+            "group id `event.shop.order.placed` is already used at shop.yaml:27",
+        ),
+        (
+            "duplicate_attribute_id",
+            false,
+            "        requirement_level: opt_in\n",
+            "        requirement_level: opt_in\n      - id: shop.order.id\n        type: string\n        stability: development\n        brief: Again.\n        examples: ['x']\n",
+            45,
+            "attribute `shop.order.id` is already defined at shop.yaml:6",
+        ),
+        (
+            "duplicate_attribute_ref",
+            false,
+            "      - ref: code.function.name\n        requirement_level: recommended\n",
+            "      - ref: shop.order.id\n        requirement_level: recommended\n",
+            35,
+            "refs `shop.order.id` twice",
+        ),
+        (
+            "unresolved_ref",
+            false,
+            "      - ref: shop.order.lines\n",
+            "      - ref: shop.order.line\n",
+            43,
+            "`ref: shop.order.line` names no attribute of the registry or its dependencies; did you mean `shop.order.lines`?",
+        ),
+        (
+            "unresolved_extends",
+            false,
+            "    span_kind: internal\n",
+            "    span_kind: internal\n    extends: registry.nothing\n",
+            40,
+            "extends `registry.nothing`",
+        ),
+        (
+            "unresolved_include",
+            false,
+            "    span_kind: internal\n",
+            "    span_kind: internal\n    constraints:\n      - include: registry.nothing\n",
+            41,
+            "includes `registry.nothing`",
+        ),
+        (
+            "invalid_name",
+            false,
+            "        examples: [3]\n",
+            "        examples: [3]\n      - id: Shop.Total\n        type: int\n        stability: development\n        brief: Badly named.\n        examples: [1]\n",
+            16,
+            "`Shop.Total` is not a valid name",
+        ),
+        (
+            "missing_requirement_level",
+            false,
+            "      - ref: shop.order.lines\n        requirement_level: opt_in\n",
+            "      - ref: shop.order.lines\n",
+            43,
+            "has no `requirement_level`",
+        ),
+        (
+            "missing_schema_url",
+            true,
+            "schema_url: https://example.com/schemas/1.0.0\n",
+            "",
+            1,
+            "the manifest has no `schema_url`",
+        ),
+        (
+            "missing_schema_url",
+            true,
+            "  - schema_url: https://opentelemetry.io/schemas/1.44.0\n    registry_path: otel\n",
+            "  - registry_path: otel\n",
+            4,
+            "has no `schema_url` beside its registry_path",
+        ),
+        (
+            "deprecated_manifest_field",
+            true,
+            "description: A fixture.\n",
+            "description: A fixture.\nsemconv_version: 1.0.0\n",
+            3,
+            "`semconv_version` is deprecated",
+        ),
+        (
+            "unresolved_dependency",
+            true,
+            "    registry_path: otel\n",
+            "    registry_path: https://example.com/otel.zip[model]\n",
+            4,
+            "KNHK_REGISTRY_DEPENDENCIES=\"https://opentelemetry.io/schemas/1.44.0=/path/to/its/model\"",
+        ),
+        (
+            "missing_type",
+            false,
+            "        type: int\n",
+            "",
+            11,
+            "attribute `shop.order.lines` has no `type`",
+        ),
+        (
+            "invalid_registry",
+            false,
+            "        type: int\n",
+            "        type: integer\n",
+            12,
+            "unknown attribute type `integer`",
+        ),
     ];
     for &(id, in_manifest, from, to, line, message) in cases {
         let (manifest, shop) = if in_manifest {
-            assert!(MANIFEST.contains(from), "{id}: fixture text not found: {from:?}");
+            assert!(
+                MANIFEST.contains(from),
+                "{id}: fixture text not found: {from:?}"
+            );
             (MANIFEST.replacen(from, to, 1), GOOD.to_owned())
         } else {
-            assert!(GOOD.contains(from), "{id}: fixture text not found: {from:?}");
+            assert!(
+                GOOD.contains(from),
+                "{id}: fixture text not found: {from:?}"
+            );
             (MANIFEST.to_owned(), GOOD.replacen(from, to, 1))
         };
-        let findings = load_fixture(&manifest, &shop).err().unwrap_or_else(|| panic!("{id}: no finding"));
-        if std::env::var_os("SHOW").is_some() { for f in &findings { eprintln!("CASE {id} {line}: {f}"); } continue; }
+        let findings = load_fixture(&manifest, &shop)
+            .err()
+            .unwrap_or_else(|| panic!("{id}: no finding"));
+        if std::env::var_os("SHOW").is_some() {
+            for f in &findings {
+                eprintln!("CASE {id} {line}: {f}");
+            }
+            continue;
+        }
         assert_eq!(findings.len(), 1, "{id}: {findings:#?}");
         let f = &findings[0];
-        let file = if in_manifest { "manifest.yaml" } else { "shop.yaml" };
-        assert_eq!((f.id, f.at.file.as_str(), f.at.line), (id, file, line), "{id}: {f}");
+        let file = if in_manifest {
+            "manifest.yaml"
+        } else {
+            "shop.yaml"
+        };
+        assert_eq!(
+            (f.id, f.at.file.as_str(), f.at.line),
+            (id, file, line),
+            "{id}: {f}"
+        );
         assert!(f.message.contains(message), "{id}: {f}");
     }
+}
+
+#[test]
+fn knhk_runtime_registry_keeps_every_rule() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../knhk-runtime/registry");
+    let registry = load_uncached(&dir).unwrap_or_else(|findings| {
+        panic!(
+            "{}",
+            findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    for event in [
+        "knhk.performance.budget_exceeded",
+        "knhk.lockchain.synced",
+        "knhk.lockchain.tail_discarded",
+    ] {
+        assert!(
+            registry
+                .group(event)
+                .is_some_and(|g| g.group.ty == model::GroupType::Event),
+            "{event}"
+        );
+    }
+    let verify = registry.group("span.knhk.lockchain.verify").unwrap();
+    let error_type = verify
+        .attributes
+        .iter()
+        .find(|a| a.attribute.name == "error.type")
+        .unwrap();
+    assert!(matches!(
+        error_type.requirement,
+        model::RequirementLevel::ConditionallyRequired(_)
+    ));
+    assert_eq!(
+        registry.manifest.as_ref().unwrap().schema_url.as_deref(),
+        Some("https://knhk.dev/schemas/0.1.0")
+    );
 }

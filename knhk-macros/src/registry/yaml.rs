@@ -71,7 +71,13 @@ pub(crate) fn parse(source: &str) -> Result<Node, SyntaxError> {
                 let fixed: Vec<String> = text
                     .lines()
                     .enumerate()
-                    .map(|(i, l)| if i + 1 == line { format!("  {l}") } else { l.to_owned() })
+                    .map(|(i, l)| {
+                        if i + 1 == line {
+                            format!("  {l}")
+                        } else {
+                            l.to_owned()
+                        }
+                    })
                     .collect();
                 text = std::borrow::Cow::Owned(fixed.join("\n"));
             }
@@ -140,6 +146,7 @@ impl Node {
     }
 
     /// The entries of a mapping.
+    #[cfg(test)]
     pub(crate) fn entries(&self) -> &[Entry] {
         match &self.value {
             Value::Map(entries) => entries,
