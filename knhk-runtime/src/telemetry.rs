@@ -1,6 +1,8 @@
-//! How the runtime emits through `tracing`. Field names are those of [`crate::semconv`];
-//! `tracing` needs them as literal tokens, so a test checks that each event carries
-//! exactly the registry's names.
+//! How the runtime emits through `tracing`: every event and span here is declared in
+//! the runtime's registry (`knhk-runtime/registry/`), under the names of
+//! [`crate::semconv`]. `tracing` needs field names as literal tokens, so the registry
+//! test (`tests/registry.rs`) and the lockchain's tests check that what is emitted
+//! here carries exactly the registry's attributes.
 
 /// An over-budget call (at most one event per path per second; see the site's limiter).
 pub(crate) fn budget_exceeded(name: &'static str, budget: u64, actual: u64, suppressed: u64) {
@@ -15,4 +17,49 @@ pub(crate) fn budget_exceeded(name: &'static str, budget: u64, actual: u64, supp
         code.function.name = name,
         "call over its budget",
     );
+}
+
+/// A sync that committed entries.
+#[cfg(all(feature = "lockchain", unix))]
+pub(crate) fn lockchain_synced(path: &std::path::Path, entries: u64, committed_bytes: u64) {
+    tracing::event!(
+        name: "knhk.lockchain.synced",
+        target: "knhk::lockchain",
+        tracing::Level::DEBUG,
+        file.path = %path.display(),
+        lockchain.entries = entries,
+        lockchain.committed_bytes = committed_bytes,
+        "lockchain synced",
+    );
+}
+
+/// A writer's open zeroed an unacknowledged tail.
+#[cfg(all(feature = "lockchain", unix))]
+pub(crate) fn lockchain_tail_discarded(
+    path: &std::path::Path,
+    discarded_bytes: u64,
+    committed_bytes: u64,
+) {
+    tracing::event!(
+        name: "knhk.lockchain.tail_discarded",
+        target: "knhk::lockchain",
+        tracing::Level::WARN,
+        file.path = %path.display(),
+        lockchain.discarded_bytes = discarded_bytes,
+        lockchain.committed_bytes = committed_bytes,
+        "lockchain: discarded an unacknowledged tail after the committed length",
+    );
+}
+
+/// The span around a full verification; `error.type` is recorded if it fails.
+#[cfg(all(feature = "lockchain", unix))]
+pub(crate) fn lockchain_verify(path: &std::path::Path, entries: u64) -> tracing::Span {
+    tracing::span!(
+        target: "knhk::lockchain",
+        tracing::Level::DEBUG,
+        "knhk.lockchain.verify",
+        file.path = %path.display(),
+        lockchain.entries = entries,
+        error.type = tracing::field::Empty,
+    )
 }

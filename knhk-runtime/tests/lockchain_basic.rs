@@ -526,3 +526,149 @@ fn a_sealed_report_reads_back_as_the_same_report() {
     let r = knhk_runtime::report().seal(&mut chain).unwrap();
     assert_eq!(r.seq, 2);
 }
+
+/// What a [`Recorder`] saw: each event's or span's name, with its field names and the
+/// values recorded (as `Debug` text).
+type Seen = Arc<Mutex<Vec<(String, std::collections::BTreeMap<String, String>)>>>;
+
+/// A layer that records every event and span with its fields.
+struct Recorder(Seen);
+
+struct Fields<'a>(&'a mut std::collections::BTreeMap<String, String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() != "message" {
+            self.0.insert(field.name().to_owned(), format!("{value:?}"));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>>
+    tracing_subscriber::Layer<S> for Recorder
+{
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut fields = std::collections::BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0
+            .lock()
+            .unwrap()
+            .push((event.metadata().name().to_owned(), fields));
+    }
+
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut fields = std::collections::BTreeMap::new();
+        // Declared fields, recorded or not (`error.type` is recorded on failure).
+        for f in attrs.metadata().fields() {
+            fields.insert(f.name().to_owned(), String::new());
+        }
+        attrs.record(&mut Fields(&mut fields));
+        self.0
+            .lock()
+            .unwrap()
+            .push((attrs.metadata().name().to_owned(), fields));
+    }
+
+    fn on_record(
+        &self,
+        _: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut seen = self.0.lock().unwrap();
+        if let Some((_, fields)) = seen.last_mut() {
+            values.record(&mut Fields(fields));
+        }
+    }
+}
+
+/// The attributes the runtime's registry gives the event or span `name` (its `ref`s).
+fn registry_attributes(name: &str) -> Vec<String> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("registry/knhk/lockchain.yaml");
+    let file: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let group = file["groups"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["name"].as_str() == Some(name) || g["id"].as_str() == Some(&format!("span.{name}"))
+        })
+        .unwrap_or_else(|| panic!("{name} is not declared in registry/knhk/lockchain.yaml"));
+    let mut refs: Vec<String> = group["attributes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| a["ref"].as_str().unwrap().to_owned())
+        .collect();
+    refs.sort();
+    refs
+}
+
+#[test]
+fn the_lockchain_emits_what_its_registry_declares() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let seen = Seen::default();
+    let subscriber = tracing_subscriber::registry().with(Recorder(seen.clone()));
+    let path = scratch("telemetry");
+    tracing::subscriber::with_default(subscriber, || {
+        let mut chain = Lockchain::create(&path).unwrap();
+        chain.append(b"one").unwrap();
+        chain.append(b"two").unwrap();
+        chain.sync().unwrap();
+        chain.sync().unwrap(); // nothing new: no event
+        chain.verify().unwrap();
+        chain.append(b"never synced").unwrap();
+        drop(chain);
+        let reader = Lockchain::open(&path).unwrap();
+        drop(reader);
+        // Damage the second entry's payload: the verification fails and says why.
+        let mut chain = Lockchain::open(&path).unwrap();
+        let at = chain.get(1).unwrap().offset() + 56;
+        let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        std::os::unix::fs::FileExt::write_all_at(&f, b"X", at).unwrap();
+        assert!(chain.verify().is_err());
+        chain.append(b"x").unwrap();
+    });
+    let seen = seen.lock().unwrap();
+    let named = |name: &str| -> Vec<&std::collections::BTreeMap<String, String>> {
+        seen.iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, f)| f)
+            .collect()
+    };
+    for (name, count) in [
+        ("knhk.lockchain.synced", 1),
+        ("knhk.lockchain.tail_discarded", 1),
+        ("knhk.lockchain.verify", 2),
+    ] {
+        let emitted = named(name);
+        assert_eq!(emitted.len(), count, "{name}: {seen:?}");
+        for fields in emitted {
+            let mut keys: Vec<String> = fields.keys().cloned().collect();
+            keys.sort();
+            assert_eq!(keys, registry_attributes(name), "{name}");
+            assert_eq!(fields["file.path"], format!("{}", path.display()), "{name}");
+        }
+    }
+    let synced = named("knhk.lockchain.synced")[0];
+    assert_eq!(
+        (
+            synced["lockchain.entries"].as_str(),
+            synced["lockchain.committed_bytes"].as_str()
+        ),
+        ("2", "320")
+    );
+    let verifies = named("knhk.lockchain.verify");
+    assert_eq!(
+        verifies[0]["error.type"], "",
+        "a verification that passed records no error"
+    );
+    assert_eq!(verifies[1]["error.type"], "\"hash mismatch\"");
+}

@@ -88,7 +88,7 @@ fn an_over_budget_call_emits_one_event_with_the_four_fields() {
     });
     assert_eq!(events.len(), 1, "{events:?}");
     let e = &events[0];
-    assert_eq!(e.name, semconv::EVENT_BUDGET_EXCEEDED);
+    assert_eq!(e.name, semconv::events::KNHK_PERFORMANCE_BUDGET_EXCEEDED);
     assert_eq!(e.level, "WARN");
     assert_eq!(
         e.field(semconv::CODE_FUNCTION_NAME),

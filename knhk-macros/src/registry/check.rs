@@ -37,8 +37,9 @@ pub(crate) fn check(registry: &Registry, findings: &mut Vec<Finding>) {
         check_group(&g.group, findings);
         if let (GroupType::Metric, Some(name), None) =
             (g.group.ty, &g.group.metric_name, &g.group.refines)
+            && let Some(first) = metric_names.insert(name, &g.group.at)
         {
-            if let Some(first) = metric_names.insert(name, &g.group.at) {
+            {
                 findings.push(Finding::new(
                     DUPLICATE_METRIC,
                     &g.group.at,
@@ -160,12 +161,14 @@ fn check_attribute(a: &Attribute, findings: &mut Vec<Finding>) {
 }
 
 fn example_fits(ty: &AttrType, e: &Example) -> bool {
-    let scalar = |p: Primitive, e: &Example| match (p, e) {
-        (Primitive::String, Example::Str(_))
-        | (Primitive::Int, Example::Int(_))
-        | (Primitive::Double, Example::Double(_) | Example::Int(_))
-        | (Primitive::Boolean, Example::Bool(_)) => true,
-        _ => false,
+    let scalar = |p: Primitive, e: &Example| {
+        matches!(
+            (p, e),
+            (Primitive::String, Example::Str(_))
+                | (Primitive::Int, Example::Int(_))
+                | (Primitive::Double, Example::Double(_) | Example::Int(_))
+                | (Primitive::Boolean, Example::Bool(_))
+        )
     };
     match ty {
         AttrType::Primitive(p) => scalar(*p, e),
@@ -220,10 +223,10 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
             ));
         }
     }
-    if g.ty == GroupType::Event {
-        if let Some(name) = &g.name {
-            check_name(name, "event name", &g.at, findings);
-        }
+    if g.ty == GroupType::Event
+        && let Some(name) = &g.name
+    {
+        check_name(name, "event name", &g.at, findings);
     }
     if g.refines.is_none() {
         match g.ty {
@@ -325,7 +328,7 @@ fn check_schema_url(url: &str, at: &Location, findings: &mut Vec<Finding>) {
         let mut parts = r.split('/');
         let host = parts.next().unwrap_or("");
         let segments: Vec<&str> = parts.collect();
-        !host.is_empty() && segments.len() >= 1 && segments.last().is_some_and(|v| !v.is_empty())
+        !host.is_empty() && !segments.is_empty() && segments.last().is_some_and(|v| !v.is_empty())
     });
     if !ok {
         findings.push(Finding::new(

@@ -135,10 +135,10 @@ impl Reader<'_> {
             .get("extends")
             .and_then(|e| Some((e.as_str()?.to_owned(), self.at(e))));
         for c in self.list(g, "constraints") {
-            if let Some(inc) = c.get("include") {
-                if let Some(id) = inc.as_str() {
-                    group.includes.push((id.to_owned(), self.at(inc)));
-                }
+            if let Some(inc) = c.get("include")
+                && let Some(id) = inc.as_str()
+            {
+                group.includes.push((id.to_owned(), self.at(inc)));
             }
         }
         group.span_kind = self.located_string(g, "span_kind");
@@ -451,7 +451,7 @@ impl Reader<'_> {
                 let mut group = self.group_common(g, id, ty);
                 group.refines = self.located_string(g, "ref");
                 if group.refines.is_none() {
-                    self.bad(g, format!("a refinement names what it refines with `ref`"));
+                    self.bad(g, "a refinement names what it refines with `ref`");
                 }
                 contents.groups.push(group);
             }

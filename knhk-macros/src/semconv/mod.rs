@@ -238,10 +238,14 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         .filter(|(m, _)| *m == "events")
         .map(|(_, t)| t);
     let spans = groups.iter().filter(|(m, _)| *m == "spans").map(|(_, t)| t);
+    let keys_doc = format!(
+        "Every attribute as a [`Key`]({}::semconv::Key) that carries its type.",
+        quote!(#krate).to_string().replace(' ', "")
+    );
     quote! {
         #(#tracked)*
         #(#names)*
-        /// Every attribute as a [`Key`](#krate::semconv::Key) that carries its type.
+        #[doc = #keys_doc]
         pub mod keys {
             #[allow(unused_imports)]
             use super::*;

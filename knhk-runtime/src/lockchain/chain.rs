@@ -448,12 +448,7 @@ impl Lockchain {
                 .map_err(mapped_file::io_err(path, "msync"))?;
             let discarded = last as u64 + 1;
             discarded_tail = discarded;
-            tracing::warn!(
-                path = %path.display(),
-                discarded_bytes = discarded,
-                committed_len = header.committed_len,
-                "lockchain: discarded an unacknowledged tail after the committed length"
-            );
+            crate::telemetry::lockchain_tail_discarded(path, discarded, header.committed_len);
         }
         Ok(Lockchain {
             chain,
@@ -604,6 +599,7 @@ impl Lockchain {
         self.poison
             .commit(&c.file, &c.map, start, len, &header, &c.path)?;
         c.committed = committed;
+        crate::telemetry::lockchain_synced(&c.path, committed.count, committed.len);
         Ok(())
     }
 
@@ -780,7 +776,13 @@ impl<M: Mapping> LockchainReader<M> {
     /// # Ok::<(), knhk_runtime::lockchain::LockchainError>(())
     /// ```
     pub fn verify(&self) -> Result<VerifiedHead, LockchainError> {
-        self.verify_with_header().map(|(head, _)| head)
+        let span = crate::telemetry::lockchain_verify(&self.path, self.len());
+        let _entered = span.enter();
+        let result = self.verify_with_header().map(|(head, _)| head);
+        if let Err(e) = &result {
+            span.record("error.type", e.kind());
+        }
+        result
     }
 
     /// [`verify`](LockchainReader::verify), also returning the header on disk it checked.
