@@ -63,3 +63,51 @@ pub(crate) fn lockchain_verify(path: &std::path::Path, entries: u64) -> tracing:
         error.type = tracing::field::Empty,
     )
 }
+
+/// `a == b` at compile time.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Ties each name written literally above (as `tracing` needs it) to the constant the
+/// registry generates, so removing or renaming an emitted attribute, event or span in
+/// `registry/` fails this crate's build.
+macro_rules! emitted {
+    ($($literal:literal => $constant:path),* $(,)?) => {
+        $(const _: () = assert!(same($literal, $constant), concat!($literal, " is not what the registry names"));)*
+    };
+}
+
+emitted! {
+    "knhk.performance.budget_exceeded" => crate::semconv::events::KNHK_PERFORMANCE_BUDGET_EXCEEDED,
+    "performance.budget_ticks" => crate::semconv::PERFORMANCE_BUDGET_TICKS,
+    "performance.actual_ticks" => crate::semconv::PERFORMANCE_ACTUAL_TICKS,
+    "performance.overage_ticks" => crate::semconv::PERFORMANCE_OVERAGE_TICKS,
+    "performance.suppressed_events" => crate::semconv::PERFORMANCE_SUPPRESSED_EVENTS,
+    "code.function.name" => crate::semconv::CODE_FUNCTION_NAME,
+    "knhk::performance" => crate::semconv::PERFORMANCE_TARGET,
+}
+
+#[cfg(all(feature = "lockchain", unix))]
+emitted! {
+    "knhk.lockchain.synced" => crate::semconv::events::KNHK_LOCKCHAIN_SYNCED,
+    "knhk.lockchain.tail_discarded" => crate::semconv::events::KNHK_LOCKCHAIN_TAIL_DISCARDED,
+    "knhk.lockchain.verify" => crate::semconv::spans::KNHK_LOCKCHAIN_VERIFY,
+    "file.path" => crate::semconv::FILE_PATH,
+    "lockchain.entries" => crate::semconv::LOCKCHAIN_ENTRIES,
+    "lockchain.committed_bytes" => crate::semconv::LOCKCHAIN_COMMITTED_BYTES,
+    "lockchain.discarded_bytes" => crate::semconv::LOCKCHAIN_DISCARDED_BYTES,
+    "error.type" => crate::semconv::ERROR_TYPE,
+    "knhk::lockchain" => crate::semconv::LOCKCHAIN_TARGET,
+}

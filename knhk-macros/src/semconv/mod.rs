@@ -44,8 +44,11 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         Ok(r) => r,
         Err(findings) => {
             let errors = findings.iter().map(|f| {
-                syn::Error::new(dir.span(), format!("registry {}: {f}", dir.value()))
-                    .to_compile_error()
+                syn::Error::new(
+                    dir.span(),
+                    format!("{}/{f}", dir.value().trim_end_matches('/')),
+                )
+                .to_compile_error()
             });
             return Ok(quote!(#(#errors)*));
         }
