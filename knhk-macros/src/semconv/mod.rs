@@ -125,10 +125,25 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         .chain(registry.files.iter().cloned())
         .map(|p| {
             let p = p.canonicalize().unwrap_or(p);
-            let p = p.to_string_lossy().into_owned();
-            quote!(
-                const _: &[u8] = include_bytes!(#p);
-            )
+            // Under the crate's directory, named from it: the expansion carries no
+            // machine's path.
+            let base = std::env::var_os("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .and_then(|b| b.canonicalize().ok());
+            match base.as_deref().and_then(|b| p.strip_prefix(b).ok()) {
+                Some(rel) => {
+                    let rel = format!("/{}", rel.to_string_lossy());
+                    quote!(
+                        const _: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), #rel));
+                    )
+                }
+                None => {
+                    let p = p.to_string_lossy().into_owned();
+                    quote!(
+                        const _: &[u8] = include_bytes!(#p);
+                    )
+                }
+            }
         });
     let mut names = Vec::new();
     let mut keys = Vec::new();
