@@ -26,6 +26,7 @@ mod registry;
 mod sealed;
 mod semconv;
 mod static_map;
+mod telemetry;
 
 use proc_macro::TokenStream;
 
@@ -99,6 +100,18 @@ pub fn hash_proof(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn semconv(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| semconv::semconv(input.into()))
+}
+
+/// A registry-checked `tracing` event; see `knhk_runtime::event!`.
+#[proc_macro]
+pub fn event(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| telemetry::expand(telemetry::Kind::Event, input.into()))
+}
+
+/// A registry-checked `tracing` span; see `knhk_runtime::span!`.
+#[proc_macro]
+pub fn span(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| telemetry::expand(telemetry::Kind::Span, input.into()))
 }
 
 /// A typestate builder for a struct with named fields; see `knhk_runtime::Builder`.

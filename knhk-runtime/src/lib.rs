@@ -355,6 +355,30 @@ pub use knhk_macros::Builder;
 #[cfg(feature = "macros")]
 pub use knhk_macros::semconv;
 
+/// A `tracing` event checked against the crate's Weaver registry at compile time:
+/// `event!(LEVEL, "registry.event.name", attribute.name = value, ..., "message")`.
+///
+/// The event must be declared in the registry (`registry/` beside the crate's
+/// `Cargo.toml`, or `registry = "dir",` first), every attribute given must be declared
+/// on it, every required one must be given, and each value must be of the attribute's
+/// type ([`semconv::Value`](crate::semconv::Value); `%value` and `?value` record text,
+/// for string attributes). Each mistake is a compile error on the offending token, with
+/// a did-you-mean. The expansion is the `tracing::event!` one would write by hand.
+/// Options, first: `crate = path,`, `registry = "dir",`, `target = "target",`.
+///
+/// ```ignore
+/// knhk_runtime::event!(WARN, "shop.order.rejected", shop.order.id = %id, shop.order.lines = 3);
+/// ```
+#[cfg(feature = "macros")]
+pub use knhk_macros::event;
+
+/// A `tracing` span checked against the crate's Weaver registry at compile time, as
+/// [`event!`] is: `span!(LEVEL, "registry.span.name", attribute.name = value, ...)`;
+/// `attribute = _` declares an attribute recorded later (`Span::record`), which a
+/// required attribute may not be.
+#[cfg(feature = "macros")]
+pub use knhk_macros::span;
+
 /// Block forms of the path attributes, for code that is not a function of its own.
 ///
 /// A crate cannot export an attribute and a function-like macro under one name, so the
@@ -394,6 +418,14 @@ pub mod __private {
     pub use crate::hot_path::site::{Probe, Registration, Site, SiteMeta};
     pub use crate::hot_path::{Budget, PathKind};
     pub use inventory;
+    pub use tracing;
+
+    /// Checks, at compile time and at no cost, that `value` may be recorded as an
+    /// attribute whose values are `T`: what `event!` and `span!` call per attribute.
+    #[inline(always)]
+    pub const fn attribute_value<T: ?Sized, V: crate::semconv::Value<T> + ?Sized>(value: &V) -> &V {
+        value
+    }
 
     /// The bytes of a `const_hash!` input: a `&str`, `&[u8]` or `&[u8; N]`.
     #[derive(Debug)]

@@ -61,6 +61,37 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
     }
 }
 
+/// The Rust types that may be recorded as values of an attribute whose registry type
+/// is `T` (the `T` of its [`Key<T>`]): `event!` and `span!` require it of every value.
+///
+/// `int` attributes take the integer types, `double` the floats, `boolean` `bool`,
+/// `string` and enum attributes `str`, `String` and the like (an enum's generated type
+/// through its `as_str()`). A type alias is its type; a newtype implements this trait to
+/// be recorded as what it wraps:
+///
+/// ```
+/// use knhk_runtime::semconv::Value;
+///
+/// #[derive(Debug)]
+/// struct Ticks(u64);
+/// impl Value<i64> for Ticks {}
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a value of an attribute of type `{T}`",
+    label = "the registry declares this attribute's values as `{T}`",
+    note = "an `int` attribute takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum `&str` or `String`; a newtype can `impl Value<{T}>`"
+)]
+pub trait Value<T: ?Sized> {}
+
+macro_rules! values {
+    ($target:ty: $($t:ty),*) => { $(impl Value<$target> for $t {})* };
+}
+values!(i64: i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+values!(f64: f32, f64);
+values!(bool: bool);
+values!(&'static str: str, String, std::borrow::Cow<'_, str>);
+impl<T: ?Sized, V: Value<T> + ?Sized> Value<T> for &V {}
+
 /// Target of the runtime's performance events.
 pub const PERFORMANCE_TARGET: &str = "knhk::performance";
 

@@ -18,7 +18,7 @@ mod tests;
 mod yaml;
 
 pub(crate) use finding::Finding;
-pub(crate) use resolve::Registry;
+pub(crate) use resolve::{Registry, ResolvedGroup};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,43 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// directory, for dependencies whose `registry_path` is a URL (a build cannot download
 /// it): `schema_url=directory` pairs separated by `;`.
 pub(crate) const DEPENDENCY_PATHS: &str = "KNHK_REGISTRY_DEPENDENCIES";
+
+/// A registry directory as a macro names it: relative to the invoking crate's
+/// `CARGO_MANIFEST_DIR`, or, written `$VAR/rest`, to the directory the environment
+/// variable `VAR` names (an explicit base, for registries outside the crate: a build
+/// script's `$OUT_DIR`, or the fixtures of a test that builds cases elsewhere).
+pub(crate) fn root_of(dir: &syn::LitStr) -> syn::Result<PathBuf> {
+    let written = dir.value();
+    let (base, rest) = match written.strip_prefix('$') {
+        Some(var_and_rest) => {
+            let (var, rest) = var_and_rest.split_once('/').unwrap_or((var_and_rest, ""));
+            let base = std::env::var_os(var).filter(|v| !v.is_empty()).ok_or_else(|| {
+                syn::Error::new(dir.span(), format!("`{written}` starts with `${var}`, which is not set in the build's environment"))
+            })?;
+            (PathBuf::from(base), rest.to_owned())
+        }
+        None => {
+            let base = std::env::var_os("CARGO_MANIFEST_DIR").ok_or_else(|| {
+                syn::Error::new(
+                    dir.span(),
+                    "CARGO_MANIFEST_DIR is not set: build with cargo, which sets it",
+                )
+            })?;
+            (PathBuf::from(base), written.clone())
+        }
+    };
+    let root = base.join(&rest);
+    if !root.is_dir() {
+        return Err(syn::Error::new(
+            dir.span(),
+            format!(
+                "no registry directory at `{written}`: a registry is a directory with a manifest.yaml, \
+                 named relative to the crate's Cargo.toml (or to `$VAR/`)"
+            ),
+        ));
+    }
+    Ok(root)
+}
 
 /// What loading a registry gave: the registry, or every finding (sorted by file and line).
 pub(crate) type Loaded = Result<Registry, Vec<Finding>>;

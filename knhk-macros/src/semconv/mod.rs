@@ -38,7 +38,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         Ok((krate, dir))
     })
     .parse2(input)?;
-    let root = registry_root(&dir)?;
+    let root = registry::root_of(&dir)?;
     let loaded = registry::load(&root);
     let registry = match &*loaded {
         Ok(r) => r,
@@ -54,30 +54,6 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
     };
     Ok(generate(&krate, &root, registry))
-}
-
-/// The registry's directory: `dir` under the invoking crate's `CARGO_MANIFEST_DIR`.
-pub(crate) fn registry_root(dir: &LitStr) -> syn::Result<PathBuf> {
-    let base = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            syn::Error::new(
-                dir.span(),
-                "CARGO_MANIFEST_DIR is not set: build with cargo, which sets it",
-            )
-        })?;
-    let root = base.join(dir.value());
-    if !root.is_dir() {
-        return Err(syn::Error::new(
-            dir.span(),
-            format!(
-                "no registry directory at {} ({} under the crate's directory): {USAGE}",
-                root.display(),
-                dir.value()
-            ),
-        ));
-    }
-    Ok(root)
 }
 
 /// `performance.budget_ticks` -> `PERFORMANCE_BUDGET_TICKS`.
