@@ -420,11 +420,13 @@ pub mod __private {
     pub use inventory;
     pub use tracing;
 
-    /// Checks, at compile time and at no cost, that `value` may be recorded as an
-    /// attribute whose values are `T`: what `event!` and `span!` call per attribute.
+    /// What `event!` and `span!` record for each attribute: `value` as an attribute
+    /// whose values are `T` (checked at compile time; an inlined copy or borrow).
     #[inline(always)]
-    pub const fn attribute_value<T: ?Sized, V: crate::semconv::Value<T> + ?Sized>(value: &V) -> &V {
-        value
+    pub fn attribute_value<T: ?Sized, V: crate::semconv::Value<T> + ?Sized>(
+        value: &V,
+    ) -> V::Recorded<'_> {
+        value.recorded()
     }
 
     /// The bytes of a `const_hash!` input: a `&str`, `&[u8]` or `&[u8; N]`.

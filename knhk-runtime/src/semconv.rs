@@ -62,7 +62,8 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 }
 
 /// The Rust types that may be recorded as values of an attribute whose registry type
-/// is `T` (the `T` of its [`Key<T>`]): `event!` and `span!` require it of every value.
+/// is `T` (the `T` of its [`Key<T>`]): `event!` and `span!` require it of every value,
+/// and record what [`recorded`](Value::recorded) gives.
 ///
 /// `int` attributes take the integer types, `double` the floats, `boolean` `bool`,
 /// `string` and enum attributes `str`, `String` and the like (an enum's generated type
@@ -72,25 +73,70 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 /// ```
 /// use knhk_runtime::semconv::Value;
 ///
-/// #[derive(Debug)]
 /// struct Ticks(u64);
-/// impl Value<i64> for Ticks {}
+///
+/// impl Value<i64> for Ticks {
+///     type Recorded<'a> = u64;
+///     fn recorded(&self) -> u64 {
+///         self.0
+///     }
+/// }
+/// assert_eq!(Ticks(7).recorded(), 7);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a value of an attribute of type `{T}`",
     label = "the registry declares this attribute's values as `{T}`",
     note = "an `int` attribute takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum `&str` or `String`; a newtype can `impl Value<{T}>`"
 )]
-pub trait Value<T: ?Sized> {}
+pub trait Value<T: ?Sized> {
+    /// What `tracing` records.
+    type Recorded<'a>: tracing::Value
+    where
+        Self: 'a;
 
-macro_rules! values {
-    ($target:ty: $($t:ty),*) => { $(impl Value<$target> for $t {})* };
+    /// The value as `tracing` records it.
+    fn recorded(&self) -> Self::Recorded<'_>;
 }
-values!(i64: i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
-values!(f64: f32, f64);
-values!(bool: bool);
-values!(&'static str: str, String, std::borrow::Cow<'_, str>);
-impl<T: ?Sized, V: Value<T> + ?Sized> Value<T> for &V {}
+
+macro_rules! copied {
+    ($target:ty: $($t:ty),*) => {$(
+        impl Value<$target> for $t {
+            type Recorded<'a> = $t;
+            #[inline(always)]
+            fn recorded(&self) -> $t {
+                *self
+            }
+        }
+    )*};
+}
+copied!(i64: i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+copied!(f64: f32, f64);
+copied!(bool: bool);
+
+macro_rules! text {
+    ($($t:ty),*) => {$(
+        impl Value<&'static str> for $t {
+            type Recorded<'a> = &'a str where Self: 'a;
+            #[inline(always)]
+            fn recorded(&self) -> &str {
+                self
+            }
+        }
+    )*};
+}
+text!(str, String, std::borrow::Cow<'_, str>);
+
+impl<T: ?Sized, V: Value<T> + ?Sized> Value<T> for &V {
+    type Recorded<'a>
+        = V::Recorded<'a>
+    where
+        Self: 'a;
+
+    #[inline(always)]
+    fn recorded(&self) -> V::Recorded<'_> {
+        (**self).recorded()
+    }
+}
 
 /// Target of the runtime's performance events.
 pub const PERFORMANCE_TARGET: &str = "knhk::performance";

@@ -1,0 +1,4 @@
+// A string recorded as an `int` attribute.
+fn main() {
+    knhk_runtime::event!(registry = "$KNHK_UI_REGISTRIES/shop", INFO, "shop.order.placed", shop.order.id = "A-17", shop.order.lines = "three");
+}
