@@ -21,6 +21,16 @@ fn remap_workspace() -> String {
 
 #[test]
 fn expand() {
+    // The `event!` case names its fixture registry from this variable, as the trybuild
+    // cases do (macrotest expands each input in a project of its own).
+    // SAFETY: this binary's only test sets it before any thread that reads the
+    // environment exists; the expansions macrotest starts inherit it.
+    unsafe {
+        std::env::set_var(
+            "KNHK_UI_REGISTRIES",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/registries"),
+        );
+    }
     let remap = remap_workspace();
     // A debug build: measured unless the path says `measure = "never"`.
     macrotest::expand_args("tests/expand/*.rs", ["--config", remap.as_str()]);
