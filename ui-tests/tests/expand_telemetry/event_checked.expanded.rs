@@ -5,13 +5,13 @@ fn placed(id: &str, lines: u64) {
             static META: ::tracing::Metadata<'static> = {
                 ::tracing_core::metadata::Metadata::new(
                     "shop.order.placed",
-                    "macrotest002",
+                    "event_checked",
                     ::knhk_runtime::__private::tracing::Level::INFO,
                     ::tracing_core::__macro_support::Option::Some(
-                        "ui-tests/tests/expand/event_checked.rs",
+                        "ui-tests/tests/expand_telemetry/event_checked.rs",
                     ),
                     ::tracing_core::__macro_support::Option::Some(4u32),
-                    ::tracing_core::__macro_support::Option::Some("macrotest002"),
+                    ::tracing_core::__macro_support::Option::Some("event_checked"),
                     ::tracing_core::field::FieldSet::new(
                         &[
                             "message",
@@ -97,7 +97,7 @@ fn placed(id: &str, lines: u64) {
                                 >(&(lines)) as &dyn ::tracing::field::Value,
                             )),
                             (::tracing::__macro_support::Option::Some(
-                                &::tracing::field::display(&"macrotest002")
+                                &::tracing::field::display(&"event_checked")
                                     as &dyn ::tracing::field::Value,
                             )),
                         ],
@@ -111,13 +111,13 @@ fn placed(id: &str, lines: u64) {
             static META: ::tracing::Metadata<'static> = {
                 ::tracing_core::metadata::Metadata::new(
                     "shop.checkout",
-                    "macrotest002",
+                    "event_checked",
                     ::knhk_runtime::__private::tracing::Level::DEBUG,
                     ::tracing_core::__macro_support::Option::Some(
-                        "ui-tests/tests/expand/event_checked.rs",
+                        "ui-tests/tests/expand_telemetry/event_checked.rs",
                     ),
                     ::tracing_core::__macro_support::Option::Some(13u32),
-                    ::tracing_core::__macro_support::Option::Some("macrotest002"),
+                    ::tracing_core::__macro_support::Option::Some("event_checked"),
                     ::tracing_core::field::FieldSet::new(
                         &[
                             {
