@@ -422,10 +422,13 @@ pub mod __private {
 
     /// What `event!` and `span!` record for each attribute: `value` as an attribute
     /// whose values are `T` (checked at compile time; an inlined copy or borrow).
+    ///
+    /// The result is opaque so the bound is checked once, at the argument: a value of the
+    /// wrong type is one error on that value, not a second one over the whole macro.
     #[inline(always)]
-    pub fn attribute_value<T: ?Sized, V: crate::semconv::Value<T> + ?Sized>(
-        value: &V,
-    ) -> V::Recorded<'_> {
+    pub fn attribute_value<'a, T: ?Sized + 'a, V: crate::semconv::Value<T> + ?Sized>(
+        value: &'a V,
+    ) -> impl tracing::Value + 'a {
         value.recorded()
     }
 

@@ -20,6 +20,7 @@ mod yaml;
 pub(crate) use finding::Finding;
 pub(crate) use resolve::{Registry, ResolvedGroup};
 
+use proc_macro2::TokenStream;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -69,20 +70,40 @@ pub(crate) fn root_of(dir: &syn::LitStr) -> syn::Result<PathBuf> {
 /// What loading a registry gave: the registry, or every finding (sorted by file and line).
 pub(crate) type Loaded = Result<Registry, Vec<Finding>>;
 
+/// A [`Loaded`] as the cache shares it.
+pub(crate) type Shared = Result<Arc<Registry>, Arc<[Finding]>>;
+
 /// Loads and checks the registry in `root`, once per process and directory.
-pub(crate) fn load(root: &Path) -> Arc<Loaded> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
+pub(crate) fn load(root: &Path) -> Shared {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Shared>>> = OnceLock::new();
     let key = root.canonicalize().unwrap_or_else(|_| root.to_owned());
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-        return Arc::clone(hit);
+    // Held while loading: two threads asking for one registry read it once.
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(hit) = cache.get(&key) {
+        return hit.clone();
     }
-    let loaded = Arc::new(load_uncached(&key));
-    cache
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(key, Arc::clone(&loaded));
+    let loaded: Shared = load_uncached(&key).map(Arc::new).map_err(Arc::from);
+    cache.insert(key, loaded.clone());
     loaded
+}
+
+/// A registry a macro names, loaded: its root and the registry, or the compile errors
+/// that say why not (each finding, prefixed with the directory as written, spanned on
+/// the literal).
+pub(crate) fn open(dir: &syn::LitStr) -> Result<(PathBuf, Arc<Registry>), TokenStream> {
+    let root = root_of(dir).map_err(|e| e.to_compile_error())?;
+    match load(&root) {
+        Ok(registry) => Ok((root, registry)),
+        Err(findings) => {
+            let written = dir.value();
+            let written = written.trim_end_matches('/');
+            let errors = findings
+                .iter()
+                .map(|f| syn::Error::new(dir.span(), format!("{written}/{f}")).to_compile_error());
+            Err(quote::quote!(#(#errors)*))
+        }
+    }
 }
 
 /// Loads and checks without the cache.

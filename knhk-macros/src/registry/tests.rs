@@ -506,3 +506,30 @@ fn knhk_runtime_registry_keeps_every_rule() {
         Some("https://knhk.dev/schemas/0.1.0")
     );
 }
+
+#[test]
+fn a_registry_is_read_once_per_process_however_many_ask_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.yaml"), MANIFEST).unwrap();
+    std::fs::create_dir(dir.path().join("otel")).unwrap();
+    std::fs::write(dir.path().join("otel/code.yaml"), OTEL).unwrap();
+    std::fs::write(dir.path().join("shop.yaml"), GOOD).unwrap();
+    let root = dir.path().to_owned();
+    let first: Vec<Arc<Registry>> = std::thread::scope(|s| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| load(&root).expect("the fixture is valid")))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    for other in &first[1..] {
+        assert!(Arc::ptr_eq(&first[0], other), "one read, shared");
+    }
+    // Another spelling of the same directory is the same registry.
+    let again = load(&root.join("otel/..")).unwrap();
+    assert!(Arc::ptr_eq(&first[0], &again));
+    // A change after the first read is not seen by this process: the cache lives as
+    // long as one compiler process, and the embedded files make an edit rebuild.
+    std::fs::write(dir.path().join("shop.yaml"), "groups: [oops\n").unwrap();
+    assert!(Arc::ptr_eq(&first[0], &load(&root).unwrap()));
+    assert!(load_uncached(&root).is_err());
+}

@@ -38,22 +38,11 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         Ok((krate, dir))
     })
     .parse2(input)?;
-    let root = registry::root_of(&dir)?;
-    let loaded = registry::load(&root);
-    let registry = match &*loaded {
-        Ok(r) => r,
-        Err(findings) => {
-            let errors = findings.iter().map(|f| {
-                syn::Error::new(
-                    dir.span(),
-                    format!("{}/{f}", dir.value().trim_end_matches('/')),
-                )
-                .to_compile_error()
-            });
-            return Ok(quote!(#(#errors)*));
-        }
+    let (root, registry) = match registry::open(&dir) {
+        Ok(opened) => opened,
+        Err(errors) => return Ok(errors),
     };
-    Ok(generate(&krate, &root, registry))
+    Ok(generate(&krate, &root, &registry))
 }
 
 /// `performance.budget_ticks` -> `PERFORMANCE_BUDGET_TICKS`.

@@ -217,24 +217,11 @@ fn check_and_expand(kind: Kind, call: Call) -> TokenStream {
         .registry
         .clone()
         .unwrap_or_else(|| LitStr::new("registry", call.name.span()));
-    let root = match registry::root_of(&dir) {
-        Ok(r) => r,
-        Err(e) => return e.to_compile_error(),
+    let (_, registry) = match registry::open(&dir) {
+        Ok(opened) => opened,
+        Err(errors) => return errors,
     };
-    let loaded = registry::load(&root);
-    let registry = match &*loaded {
-        Ok(r) => r,
-        Err(findings) => {
-            let errors = findings.iter().map(|f| {
-                syn::Error::new(
-                    dir.span(),
-                    format!("{}/{f}", dir.value().trim_end_matches('/')),
-                )
-                .to_compile_error()
-            });
-            return quote!(#(#errors)*);
-        }
-    };
+    let registry = &*registry;
     let name = call.name.value();
     let Some(group) = find(registry, kind, &name) else {
         let known = names_of(registry, kind);
@@ -323,8 +310,12 @@ fn check_and_expand(kind: Kind, call: Call) -> TokenStream {
             Written::Debug(e) => quote!(?#e),
             Written::Value(e) => match marker(ty) {
                 Ok(Some(marker)) => {
+                    // The whole call on the value's span: a wrong type is then one
+                    // error there (the function's bound and its argument agree).
+                    let call = quote!(#krate::__private::attribute_value::<#marker, _>);
+                    let call = crate::krate::respanned(call, e.span());
                     let span = e.span();
-                    quote_spanned!(span=> #krate::__private::attribute_value::<#marker, _>(&(#e)))
+                    quote_spanned!(span=> #call(&(#e)))
                 }
                 Ok(None) => quote!(#e),
                 Err(msg) => {
