@@ -2,7 +2,8 @@
 //! (`knhk-runtime/registry/`): one constant per attribute, named like OpenTelemetry's
 //! generated constants (`PERFORMANCE_BUDGET_TICKS = "performance.budget_ticks"`), a
 //! typed [`Key`] per attribute in [`keys`], the names of the events and spans in
-//! [`events`] and [`spans`], and an enum per enum attribute.
+//! [`events`] and [`spans`], each [`Metric`] with its instrument and unit in
+//! [`metrics`], and an enum per enum attribute.
 //!
 //! The registry is checked as it is read (the rules of `weaver registry check
 //! --future`); a broken rule is a compile error naming the file, the line and the rule.
@@ -17,6 +18,11 @@
 //! assert_eq!(key.name(), semconv::PERFORMANCE_BUDGET_TICKS);
 //! assert_eq!(semconv::events::KNHK_LOCKCHAIN_SYNCED, "knhk.lockchain.synced");
 //! assert_eq!(semconv::ErrorType::Other.as_str(), "_OTHER");
+//! assert_eq!(semconv::metrics::KNHK_PATH_DURATION.unit(), "{tick}");
+//! assert_eq!(
+//!     semconv::metrics::KNHK_LOCKCHAIN_SYNC_DURATION.instrument(),
+//!     semconv::Instrument::Histogram
+//! );
 //! ```
 
 use core::fmt;
@@ -136,6 +142,57 @@ impl<T: ?Sized, V: Value<T> + ?Sized> Value<T> for &V {
     fn recorded(&self) -> V::Recorded<'_> {
         (**self).recorded()
     }
+}
+
+/// A metric the registry declares: its name, instrument and unit (UCUM, as written in
+/// the registry: `{tick}`, `By`, `ns`). Generated into `metrics`; an exporter names its
+/// instruments from these, so a metric's name and unit have one source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Metric {
+    name: &'static str,
+    instrument: Instrument,
+    unit: &'static str,
+}
+
+impl Metric {
+    /// The metric; generated code makes these from the registry.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str, instrument: Instrument, unit: &'static str) -> Self {
+        Self {
+            name,
+            instrument,
+            unit,
+        }
+    }
+
+    /// The metric's name (`metric_name`).
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The kind of instrument that records it.
+    pub const fn instrument(&self) -> Instrument {
+        self.instrument
+    }
+
+    /// Its unit in UCUM: `By`, `ns`, or an annotation such as `{tick}`.
+    pub const fn unit(&self) -> &'static str {
+        self.unit
+    }
+}
+
+/// The instrument a metric is recorded with, as OpenTelemetry names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Instrument {
+    /// A monotonic sum.
+    Counter,
+    /// A sum that can go down.
+    UpDownCounter,
+    /// A value sampled when read.
+    Gauge,
+    /// A distribution in buckets.
+    Histogram,
 }
 
 /// Target of the runtime's performance events.

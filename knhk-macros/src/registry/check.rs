@@ -28,6 +28,9 @@ pub(crate) mod ids {
 }
 use ids::*;
 
+/// The instruments a metric can name (Weaver's `InstrumentSpec`).
+pub(crate) const INSTRUMENTS: [&str; 4] = ["counter", "updowncounter", "gauge", "histogram"];
+
 pub(crate) fn check(registry: &Registry, findings: &mut Vec<Finding>) {
     for a in &registry.own_attributes {
         check_attribute(a, findings);
@@ -253,6 +256,18 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
                 }
                 if let Some(name) = &g.metric_name {
                     check_name(name, "metric name", &g.at, findings);
+                }
+                if let Some(instrument) = &g.instrument {
+                    if !INSTRUMENTS.contains(&instrument.as_str()) {
+                        findings.push(Finding::new(
+                            super::read::INVALID,
+                            &g.at,
+                            format!(
+                                "{what}: `instrument: {instrument}` is not one of {}",
+                                INSTRUMENTS.join(", ")
+                            ),
+                        ));
+                    }
                 }
             }
             _ => {}

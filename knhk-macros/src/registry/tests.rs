@@ -307,6 +307,14 @@ fn each_rule_has_its_finding() {
             "has no `unit`",
         ),
         (
+            "invalid_registry",
+            false,
+            "    instrument: counter\n",
+            "    instrument: meter\n",
+            45,
+            "`instrument: meter` is not one of counter, updowncounter, gauge, histogram",
+        ),
+        (
             "prefix_not_allowed",
             false,
             "    type: attribute_group\n",
@@ -501,6 +509,27 @@ fn knhk_runtime_registry_keeps_every_rule() {
         error_type.requirement,
         model::RequirementLevel::ConditionallyRequired(_)
     ));
+    // The metrics and their UCUM units; the hot-path ones share their attributes
+    // through a YAML anchor.
+    for (id, instrument, unit, attributes) in [
+        ("metric.knhk.path.duration", "histogram", "{tick}", 3),
+        ("metric.knhk.path.calls", "counter", "{call}", 3),
+        ("metric.knhk.path.over_budget", "counter", "{call}", 3),
+        ("metric.knhk.path.allocations", "counter", "{allocation}", 3),
+        (
+            "metric.knhk.lockchain.committed_size",
+            "updowncounter",
+            "By",
+            1,
+        ),
+        ("metric.knhk.lockchain.sync.duration", "histogram", "ns", 1),
+    ] {
+        let g = registry.group(id).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(g.group.ty, model::GroupType::Metric, "{id}");
+        assert_eq!(g.group.instrument.as_deref(), Some(instrument), "{id}");
+        assert_eq!(g.group.unit.as_deref(), Some(unit), "{id}");
+        assert_eq!(g.attributes.len(), attributes, "{id}");
+    }
     assert_eq!(
         registry.manifest.as_ref().unwrap().schema_url.as_deref(),
         Some("https://knhk.dev/schemas/0.1.0")

@@ -190,7 +190,35 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         });
     }
     let mut groups = Vec::new();
+    let mut metrics = Vec::new();
     for g in &registry.groups {
+        if let (registry::model::GroupType::Metric, Some(name), Some(instrument), Some(unit)) = (
+            g.group.ty,
+            &g.group.metric_name,
+            &g.group.instrument,
+            &g.group.unit,
+        ) {
+            let ident = format_ident!("{}", const_name(name));
+            let variant = format_ident!(
+                "{}",
+                match instrument.as_str() {
+                    "counter" => "Counter",
+                    "updowncounter" => "UpDownCounter",
+                    "gauge" => "Gauge",
+                    _ => "Histogram",
+                }
+            );
+            let brief = g.group.brief.clone().unwrap_or_default().trim().to_owned();
+            let shape = format!("A {instrument} in `{unit}`.");
+            let attributes = attribute_list(g);
+            metrics.push(quote! {
+                #[doc = #brief] #[doc = ""] #[doc = #shape] #[doc = ""] #[doc = #attributes]
+                pub const #ident: #krate::semconv::Metric = #krate::semconv::Metric::new(
+                    #name, #krate::semconv::Instrument::#variant, #unit,
+                );
+            });
+            continue;
+        }
         let (module, name) = match g.group.ty {
             registry::model::GroupType::Event => ("events", g.group.name.clone()),
             registry::model::GroupType::Span => (
@@ -208,12 +236,7 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         let Some(name) = name else { continue };
         let ident = format_ident!("{}", const_name(&name));
         let brief = g.group.brief.clone().unwrap_or_default().trim().to_owned();
-        let list: Vec<String> = g
-            .attributes
-            .iter()
-            .map(|a| format!("`{}` ({})", a.attribute.name, requirement(&a.requirement)))
-            .collect();
-        let attributes = format!("Attributes: {}.", list.join(", "));
+        let attributes = attribute_list(g);
         groups.push((module, quote! { #[doc = #brief] #[doc = ""] #[doc = #attributes] pub const #ident: &str = #name; }));
     }
     let events = groups
@@ -239,7 +262,19 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         pub mod events { #(#events)* }
         /// The names of the registry's spans.
         pub mod spans { #(#spans)* }
+        /// The registry's metrics, each with its instrument and unit.
+        pub mod metrics { #(#metrics)* }
     }
+}
+
+/// "Attributes: `a` (required), `b` (recommended)." for a group's documentation.
+fn attribute_list(g: &registry::ResolvedGroup) -> String {
+    let list: Vec<String> = g
+        .attributes
+        .iter()
+        .map(|a| format!("`{}` ({})", a.attribute.name, requirement(&a.requirement)))
+        .collect();
+    format!("Attributes: {}.", list.join(", "))
 }
 
 fn value_of(v: &MemberValue) -> String {

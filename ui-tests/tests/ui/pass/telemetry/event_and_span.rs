@@ -42,4 +42,7 @@ fn main() {
     let key: knhk_runtime::semconv::Key<f64> = semconv::keys::SHOP_ORDER_TOTAL;
     assert_eq!(key.name(), "shop.order.total");
     assert_eq!(semconv::events::SHOP_ORDER_PLACED, "shop.order.placed");
+    let size = semconv::metrics::SHOP_ORDER_SIZE;
+    assert_eq!((size.name(), size.unit()), ("shop.order.size", "{line}"));
+    assert_eq!(size.instrument(), knhk_runtime::semconv::Instrument::Histogram);
 }
