@@ -257,17 +257,17 @@ fn check_group(g: &Group, findings: &mut Vec<Finding>) {
                 if let Some(name) = &g.metric_name {
                     check_name(name, "metric name", &g.at, findings);
                 }
-                if let Some(instrument) = &g.instrument {
-                    if !INSTRUMENTS.contains(&instrument.as_str()) {
-                        findings.push(Finding::new(
-                            super::read::INVALID,
-                            &g.at,
-                            format!(
-                                "{what}: `instrument: {instrument}` is not one of {}",
-                                INSTRUMENTS.join(", ")
-                            ),
-                        ));
-                    }
+                if let Some(instrument) = &g.instrument
+                    && !INSTRUMENTS.contains(&instrument.as_str())
+                {
+                    findings.push(Finding::new(
+                        super::read::INVALID,
+                        &g.at,
+                        format!(
+                            "{what}: `instrument: {instrument}` is not one of {}",
+                            INSTRUMENTS.join(", ")
+                        ),
+                    ));
                 }
             }
             _ => {}
