@@ -51,6 +51,21 @@ impl<T: ?Sized> Key<T> {
     pub const fn name(&self) -> &'static str {
         self.name
     }
+
+    /// Records `value` as this attribute on `span`, whose `span!` left it `_` (a field
+    /// a span did not declare is dropped by `tracing`); the value must be of the
+    /// registry's type.
+    ///
+    /// ```
+    /// use knhk_runtime::semconv::keys;
+    ///
+    /// let span = tracing::info_span!("verify", lockchain.entries = tracing::field::Empty);
+    /// keys::LOCKCHAIN_ENTRIES.record(&span, 42_u32);
+    /// ```
+    #[inline]
+    pub fn record<V: Value<T>>(&self, span: &tracing::Span, value: V) {
+        span.record(self.name, value.recorded());
+    }
 }
 
 impl<T: ?Sized> Clone for Key<T> {
@@ -202,3 +217,59 @@ pub const PERFORMANCE_TARGET: &str = "knhk::performance";
 pub const LOCKCHAIN_TARGET: &str = "knhk::lockchain";
 
 knhk_macros::semconv!(crate = crate, "registry");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    /// Every value recorded on a span after it was created, as `name=Debug`.
+    #[derive(Clone, Default)]
+    struct Recorded(Arc<Mutex<Vec<String>>>);
+
+    impl tracing::field::Visit for Recorded {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{}={value:?}", field.name()));
+        }
+    }
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Recorded {
+        fn on_record(
+            &self,
+            _: &tracing::span::Id,
+            values: &tracing::span::Record<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            values.record(&mut self.clone());
+        }
+    }
+
+    #[test]
+    fn a_key_records_its_attribute_as_the_registry_types_it() {
+        let recorded = Recorded::default();
+        let subscriber = tracing_subscriber::registry().with(recorded.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!(
+                "s",
+                lockchain.entries = tracing::field::Empty,
+                file.path = tracing::field::Empty,
+                error.type = tracing::field::Empty,
+            );
+            keys::LOCKCHAIN_ENTRIES.record(&span, 7_u8);
+            keys::FILE_PATH.record(&span, String::from("/a"));
+            keys::ERROR_TYPE.record(&span, ErrorType::Other);
+        });
+        assert_eq!(
+            *recorded.0.lock().unwrap(),
+            [
+                "lockchain.entries=7",
+                "file.path=\"/a\"",
+                "error.type=\"_OTHER\""
+            ]
+        );
+    }
+}

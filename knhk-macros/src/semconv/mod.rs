@@ -176,6 +176,21 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
                             match self { #( Self::#variants => #values, )* }
                         }
                     }
+                    // Recorded as its value, through its key or as a string attribute.
+                    impl #krate::semconv::Value<#enum_ident> for #enum_ident {
+                        type Recorded<'a> = &'static str where Self: 'a;
+                        #[inline(always)]
+                        fn recorded(&self) -> &'static str {
+                            self.as_str()
+                        }
+                    }
+                    impl #krate::semconv::Value<&'static str> for #enum_ident {
+                        type Recorded<'a> = &'static str where Self: 'a;
+                        #[inline(always)]
+                        fn recorded(&self) -> &'static str {
+                            self.as_str()
+                        }
+                    }
                 });
                 quote!(#enum_ident)
             }

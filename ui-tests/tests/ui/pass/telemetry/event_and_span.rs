@@ -39,6 +39,16 @@ fn main() {
         shop.order.lines = _,
     );
     span.record(semconv::SHOP_ORDER_LINES, 3);
+    semconv::keys::SHOP_ORDER_LINES.record(&span, Lines(4));
+    semconv::keys::SHOP_STATE.record(&span, semconv::ShopState::Open);
+    // An enum value is a string attribute's value too.
+    knhk_runtime::event!(
+        registry = "$KNHK_UI_REGISTRIES/shop",
+        INFO,
+        "shop.order.placed",
+        shop.order.id = id,
+        shop.state = semconv::ShopState::Open,
+    );
     let key: knhk_runtime::semconv::Key<f64> = semconv::keys::SHOP_ORDER_TOTAL;
     assert_eq!(key.name(), "shop.order.total");
     assert_eq!(semconv::events::SHOP_ORDER_PLACED, "shop.order.placed");
