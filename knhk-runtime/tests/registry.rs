@@ -120,11 +120,13 @@ fn knhk_attributes() -> (BTreeMap<String, String>, Vec<Group>) {
                     assert!(a.stability.is_some(), "{id} has no stability");
                     assert!(a.brief.is_some(), "{id} has no brief");
                     assert!(a.examples.is_some(), "{id} has no examples");
-                    let kind = a
-                        .kind
-                        .as_ref()
-                        .and_then(|k| k.as_str())
-                        .expect("a simple type");
+                    let kind = match a.kind.as_ref() {
+                        Some(serde_yaml_ng::Value::String(k)) => k.as_str(),
+                        Some(serde_yaml_ng::Value::Mapping(m)) if m.contains_key("members") => {
+                            "enum"
+                        }
+                        other => panic!("{id}: type {other:?}"),
+                    };
                     assert!(
                         attributes.insert(id.clone(), kind.to_owned()).is_none(),
                         "{id} twice"
@@ -138,7 +140,7 @@ fn knhk_attributes() -> (BTreeMap<String, String>, Vec<Group>) {
 }
 
 #[test]
-fn the_performance_attributes_are_ints_and_all_are_emitted() {
+fn the_performance_attributes_have_the_types_their_keys_say() {
     let (attributes, _) = knhk_attributes();
     // The typed keys say the same at compile time.
     let keys: [semconv::Key<i64>; 4] = [
@@ -154,14 +156,31 @@ fn the_performance_attributes_are_ints_and_all_are_emitted() {
             "{key:?}"
         );
     }
+    assert_eq!(
+        attributes
+            .get(semconv::PERFORMANCE_PATH_KIND)
+            .map(String::as_str),
+        Some("enum")
+    );
     let performance = attributes
         .keys()
         .filter(|k| k.starts_with("performance."))
         .count();
-    assert_eq!(
-        performance, 4,
-        "a performance attribute is declared that the runtime does not emit"
-    );
+    assert_eq!(performance, 5, "{attributes:?}");
+}
+
+#[test]
+fn every_attribute_knhk_defines_is_used_by_an_event_span_or_metric() {
+    let (attributes, groups) = knhk_attributes();
+    for id in attributes.keys() {
+        assert!(
+            groups.iter().any(|g| g.kind != "attribute_group"
+                && g.attributes
+                    .iter()
+                    .any(|a| a.reference.as_deref() == Some(id))),
+            "`{id}` is defined but no event, span or metric refs it"
+        );
+    }
 }
 
 #[test]
