@@ -21,6 +21,7 @@ mod const_hash;
 mod diag;
 mod generics;
 mod hot_path;
+mod instrument;
 mod krate;
 mod registry;
 mod sealed;
@@ -118,6 +119,29 @@ pub fn span(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Builder, attributes(builder))]
 pub fn derive_builder(input: TokenStream) -> TokenStream {
     diag::catch_bugs(|| builder::derive(input.into()))
+}
+
+/// A `tracing` span per struct whose fields are registry attributes; see
+/// `knhk_runtime::Instrument`.
+#[proc_macro_derive(Instrument, attributes(instrument))]
+pub fn derive_instrument(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| instrument::derive(input.into()))
+}
+
+/// The checking step of `#[derive(Instrument)]`, called by the runtime's
+/// `__instrument!` with the directory of its registry. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __instrument_checked(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| instrument::checked(input.into()))
+}
+
+/// Expanded once in knhk-runtime: the `__instrument!` forwarder that knows where the
+/// runtime's registry is. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __instrument_forwarder(input: TokenStream) -> TokenStream {
+    diag::catch_bugs(|| instrument::forwarder(input.into()))
 }
 
 /// The runtime's items that state the hot-path maximum (`MAX_HOT_PATH_TICKS`,

@@ -379,6 +379,55 @@ pub use knhk_macros::event;
 #[cfg(feature = "macros")]
 pub use knhk_macros::span;
 
+/// A `tracing` span per struct, whose recorded fields are attributes of a Weaver
+/// registry checked at compile time: `span(&self, operation)` and
+/// `instrument_call(&self, operation, f)`.
+///
+/// The span's name is the struct's (or, with `#[instrument(span = "span.x.y")]`, that
+/// registry span group's); `operation` is recorded as `otel.name`, the span kind as
+/// `otel.kind`, the struct's name as `knhk.instrument.type`. A field is recorded only
+/// when it says so, `#[instrument(attr = "server.port")]`; every other field is left
+/// out (`#[instrument(skip)]` says so explicitly). Each attribute must be in the
+/// crate's `registry/` (or `registry = ".."`), merged with knhk's, and the field's type
+/// must carry the attribute's type (`semconv::Value<T>`).
+///
+/// Options on the struct: `level = "debug"` (`info` unless given), `target = ".."`,
+/// `span = "<span group id>"` (its attributes only, every required one recorded, its
+/// `span_kind`), `registry = ".."`, `crate = path`.
+///
+/// ```
+/// use knhk_runtime::Instrument;
+///
+/// #[derive(Instrument)]
+/// #[instrument(level = "debug")]
+/// struct Reader<'a> {
+///     #[instrument(attr = "file.path")]
+///     path: &'a str,
+///     #[instrument(attr = "lockchain.entries")]
+///     entries: u64,
+///     #[instrument(skip)]
+///     key: [u8; 32],
+/// }
+///
+/// let reader = Reader { path: "/var/lib/app/receipts.chain", entries: 3, key: [0; 32] };
+/// assert_eq!(reader.instrument_call("read", || 2 + 2), 4);
+/// ```
+///
+/// A field whose type cannot carry its attribute's does not compile:
+///
+/// ```compile_fail,E0277
+/// #[derive(knhk_runtime::Instrument)]
+/// struct Reader {
+///     #[instrument(attr = "lockchain.entries")]
+///     entries: String, // `lockchain.entries` is an `int`
+/// }
+/// ```
+#[cfg(feature = "macros")]
+pub use knhk_macros::Instrument;
+
+#[cfg(feature = "macros")]
+knhk_macros::__instrument_forwarder!("registry");
+
 /// Block forms of the path attributes, for code that is not a function of its own.
 ///
 /// A crate cannot export an attribute and a function-like macro under one name, so the
@@ -418,6 +467,7 @@ pub mod __private {
     pub use crate::hot_path::site::{Probe, Registration, Site, SiteMeta};
     pub use crate::hot_path::{Budget, PathKind};
     pub use inventory;
+    pub use knhk_macros::__instrument_checked as instrument_checked;
     pub use tracing;
 
     /// What `event!` and `span!` record for each attribute: `value` as an attribute

@@ -147,6 +147,44 @@ macro_rules! text {
 }
 text!(str, String, std::borrow::Cow<'_, str>);
 
+// An array attribute: a slice, `Vec` or array of its element type, recorded through
+// its `Debug` (`tracing` has no array values; an OpenTelemetry bridge sees the text).
+impl<T: 'static, E: Value<T> + fmt::Debug> Value<&'static [T]> for [E] {
+    type Recorded<'a>
+        = tracing::field::DebugValue<&'a [E]>
+    where
+        Self: 'a;
+
+    #[inline(always)]
+    fn recorded(&self) -> Self::Recorded<'_> {
+        tracing::field::debug(self)
+    }
+}
+
+impl<T: 'static, E: Value<T> + fmt::Debug> Value<&'static [T]> for Vec<E> {
+    type Recorded<'a>
+        = tracing::field::DebugValue<&'a [E]>
+    where
+        Self: 'a;
+
+    #[inline(always)]
+    fn recorded(&self) -> Self::Recorded<'_> {
+        tracing::field::debug(self.as_slice())
+    }
+}
+
+impl<T: 'static, E: Value<T> + fmt::Debug, const N: usize> Value<&'static [T]> for [E; N] {
+    type Recorded<'a>
+        = tracing::field::DebugValue<&'a [E]>
+    where
+        Self: 'a;
+
+    #[inline(always)]
+    fn recorded(&self) -> Self::Recorded<'_> {
+        tracing::field::debug(self.as_slice())
+    }
+}
+
 impl<T: ?Sized, V: Value<T> + ?Sized> Value<T> for &V {
     type Recorded<'a>
         = V::Recorded<'a>
