@@ -107,7 +107,7 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a value of an attribute of type `{T}`",
     label = "the registry declares this attribute's values as `{T}`",
-    note = "an `int` attribute takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum `&str` or `String`; a newtype can `impl Value<{T}>`"
+    note = "an `int` attribute takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum `&str`, `String` or the generated enum, an array a slice, `Vec` or array of those; a newtype can `impl Value<{T}>`"
 )]
 pub trait Value<T: ?Sized> {
     /// What `tracing` records.
