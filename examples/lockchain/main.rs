@@ -17,6 +17,7 @@
 use clap::builder::{OsStringValueParser, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
+use knhk_runtime::Instrument;
 use knhk_runtime::lockchain::{Entry, LockchainError, LockchainReader, verify_inclusion};
 use knhk_runtime::mapped_file::FileError;
 use std::ffi::OsString;
@@ -311,16 +312,34 @@ fn stats(path: &Path, out: &mut impl Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// One command on one file: run inside its `Inspection` span (debug level), named by the
+/// command, recording the file as knhk's `file.path` (checked against
+/// `examples/registry/` merged with knhk-runtime's).
+#[derive(Instrument)]
+#[instrument(level = "debug")]
+struct Inspection<'a> {
+    #[instrument(attr = "file.path")]
+    file: &'a Path,
+}
+
 fn run(command: Command) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    match command {
-        Command::Verify { file } => verify(&file, &mut out)?,
-        Command::Show { file, from, count } => show(&file, from, count, &mut out)?,
-        Command::Prove { file, seq } => prove(&file, seq, &mut out)?,
-        Command::Stats { file } => stats(&file, &mut out)?,
-    }
-    out.flush()?;
-    Ok(())
+    let (operation, file) = match &command {
+        Command::Verify { file } => ("verify", file),
+        Command::Show { file, .. } => ("show", file),
+        Command::Prove { file, .. } => ("prove", file),
+        Command::Stats { file } => ("stats", file),
+    };
+    Inspection { file }.instrument_call(operation, || -> Result<(), Failure> {
+        match &command {
+            Command::Verify { file } => verify(file, &mut out)?,
+            Command::Show { file, from, count } => show(file, *from, *count, &mut out)?,
+            Command::Prove { file, seq } => prove(file, *seq, &mut out)?,
+            Command::Stats { file } => stats(file, &mut out)?,
+        }
+        out.flush()?;
+        Ok(())
+    })
 }
 
 fn main() -> ExitCode {

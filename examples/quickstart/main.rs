@@ -15,7 +15,9 @@
 //! it and from the amortized one where they cannot, and then what a CI gate on them
 //! says. One hot path, `book.checksum`, breaks its budget on purpose.
 //!
-//! Orders are made with a typestate builder (`#[derive(Builder)]`), and the report is
+//! Orders are made with a typestate builder (`#[derive(Builder)]`) and submitted inside
+//! the registry span `span.orders.submit` (`#[derive(Instrument)]`, checked against
+//! `examples/registry/`), and the report is
 //! sealed into a lockchain in the output directory (`--out-dir DIR`, else
 //! `$KNHK_QUICKSTART_DIR`, else the temporary directory), one entry per run, then
 //! verified read-only with an inclusion proof.
@@ -26,7 +28,8 @@
 
 use knhk_runtime::lockchain::{Lockchain, LockchainReader, verify_inclusion};
 use knhk_runtime::{
-    BudgetVerdicts, Builder, Method, PathKind, Policy, hot_path, measure_path, warm_path,
+    BudgetVerdicts, Builder, Instrument, Method, PathKind, Policy, hot_path, measure_path,
+    warm_path,
 };
 use std::collections::VecDeque;
 use std::hint::black_box;
@@ -42,11 +45,29 @@ enum Side {
     Sell,
 }
 
-#[derive(Clone, Copy, Debug, Builder)]
+/// Recorded as the registry's `orders.side` values.
+impl knhk_runtime::semconv::Value<&'static str> for Side {
+    type Recorded<'a> = &'static str;
+    fn recorded(&self) -> &'static str {
+        match self {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        }
+    }
+}
+
+/// An order, built with a typestate builder; its `span` is the registry's
+/// `span.orders.submit` (`registry/orders.yaml`), each field checked against it.
+#[derive(Clone, Copy, Debug, Builder, Instrument)]
+#[instrument(span = "span.orders.submit", level = "debug")]
 struct Order {
+    #[instrument(attr = "orders.order.id")]
     id: u64,
+    #[instrument(attr = "orders.side")]
     side: Side,
+    #[instrument(attr = "orders.price")]
     price: u32,
+    #[instrument(attr = "orders.quantity")]
     qty: u32,
 }
 
@@ -272,7 +293,9 @@ fn main() -> ExitCode {
     let mut shards = [0_u64; 16];
     for order in orders(300_000) {
         shards[shard_of(order.id) as usize] += 1;
-        filled += u64::from(book.submit(order));
+        // A debug span per submission: disabled under this program's INFO subscriber,
+        // which costs about a nanosecond (BENCHMARKS.md).
+        filled += u64::from(order.instrument_call("submit", || book.submit(order)));
         if order.id % 7 == 0 {
             black_box(book.cancel_oldest(order.side, order.price));
         }

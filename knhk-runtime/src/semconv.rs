@@ -147,6 +147,21 @@ macro_rules! text {
 }
 text!(str, String, std::borrow::Cow<'_, str>);
 
+// A path is a string attribute's value (`file.path`), recorded as it displays (lossily
+// where it is not UTF-8).
+macro_rules! path {
+    ($($t:ty),*) => {$(
+        impl Value<&'static str> for $t {
+            type Recorded<'a> = tracing::field::DisplayValue<std::path::Display<'a>>;
+            #[inline(always)]
+            fn recorded(&self) -> Self::Recorded<'_> {
+                tracing::field::display(self.display())
+            }
+        }
+    )*};
+}
+path!(std::path::Path, std::path::PathBuf);
+
 // An array attribute: a slice, `Vec` or array of its element type, recorded through
 // its `Debug` (`tracing` has no array values; an OpenTelemetry bridge sees the text).
 impl<T: 'static, E: Value<T> + fmt::Debug> Value<&'static [T]> for [E] {
