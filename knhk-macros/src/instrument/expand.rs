@@ -205,7 +205,8 @@ pub(crate) fn expand(
         };
         fields.push(quote!(#name = #value));
     }
-    if let Some(g) = group {
+    // A misspelt attribute would also be reported missing: its error says enough.
+    if let Some(g) = group.filter(|_| errors.is_empty()) {
         let missing: Vec<&str> = g
             .attributes
             .iter()
@@ -228,7 +229,10 @@ pub(crate) fn expand(
         }
     }
     if !errors.is_empty() {
-        return TokenStream::new();
+        // The methods still exist, recording nothing more, so that the errors above are
+        // the only ones: not also "no method named `instrument_call`" at every use.
+        fields.clear();
+        predicates.clear();
     }
 
     let span_name = group.map_or_else(

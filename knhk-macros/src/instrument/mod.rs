@@ -94,18 +94,15 @@ pub(crate) fn checked(input: TokenStream) -> TokenStream {
         Ok(r) => r,
         Err(tokens) => return tokens,
     };
-    let tokens = expand::expand(
+    let mut tokens = expand::expand(
         &forwarded.krate,
         &parsed,
         user.as_deref(),
         &knhk,
         &mut errors,
     );
-    if errors.is_empty() {
-        tokens
-    } else {
-        errors.into_compile_errors()
-    }
+    tokens.extend(errors.into_compile_errors());
+    tokens
 }
 
 /// `forwarder!("registry")`, expanded once in knhk-runtime: the `__instrument!` that
