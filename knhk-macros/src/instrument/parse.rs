@@ -124,7 +124,7 @@ pub(crate) fn input<'a>(item: &'a DeriveInput, errors: &mut Errors) -> Option<In
         Data::Union(u) => {
             errors.at(
                 u.union_token.span,
-                "`#[derive(Instrument)]` is for structs; a union's fields cannot be read safely. Derive it on a struct",
+                "`#[derive(Instrument)]` is for structs, whose fields it records; a union does not know which of its fields holds a value. Derive it on a struct with one field per attribute",
             );
             return None;
         }
