@@ -285,8 +285,8 @@ pub(crate) fn expand(
                 #tracing::span!(
                     #target #tracing::Level::#level,
                     #span_name,
-                    otel.name = operation,
-                    otel.kind = #kind,
+                    "otel.name" = operation,
+                    "otel.kind" = #kind,
                     #TYPE_ATTRIBUTE = #type_name,
                     #(#fields,)*
                 )

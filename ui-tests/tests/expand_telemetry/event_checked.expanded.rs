@@ -15,40 +15,9 @@ fn placed(id: &str, lines: u64) {
                     ::tracing_core::field::FieldSet::new(
                         &[
                             "message",
-                            {
-                                const NAME: ::tracing::__macro_support::FieldName<
-                                    {
-                                        ::tracing::__macro_support::FieldName::len("shop.order.id")
-                                    },
-                                > = ::tracing::__macro_support::FieldName::new(
-                                    "shop.order.id",
-                                );
-                                NAME.as_str()
-                            },
-                            {
-                                const NAME: ::tracing::__macro_support::FieldName<
-                                    {
-                                        ::tracing::__macro_support::FieldName::len(
-                                            "shop.order.lines",
-                                        )
-                                    },
-                                > = ::tracing::__macro_support::FieldName::new(
-                                    "shop.order.lines",
-                                );
-                                NAME.as_str()
-                            },
-                            {
-                                const NAME: ::tracing::__macro_support::FieldName<
-                                    {
-                                        ::tracing::__macro_support::FieldName::len(
-                                            "code.function.name",
-                                        )
-                                    },
-                                > = ::tracing::__macro_support::FieldName::new(
-                                    "code.function.name",
-                                );
-                                NAME.as_str()
-                            },
+                            "shop.order.id",
+                            "shop.order.lines",
+                            "code.function.name",
                         ],
                         ::tracing_core::callsite::Identifier(&__CALLSITE),
                     ),
@@ -119,30 +88,7 @@ fn placed(id: &str, lines: u64) {
                     ::tracing_core::__macro_support::Option::Some(13u32),
                     ::tracing_core::__macro_support::Option::Some("event_checked"),
                     ::tracing_core::field::FieldSet::new(
-                        &[
-                            {
-                                const NAME: ::tracing::__macro_support::FieldName<
-                                    {
-                                        ::tracing::__macro_support::FieldName::len("shop.order.id")
-                                    },
-                                > = ::tracing::__macro_support::FieldName::new(
-                                    "shop.order.id",
-                                );
-                                NAME.as_str()
-                            },
-                            {
-                                const NAME: ::tracing::__macro_support::FieldName<
-                                    {
-                                        ::tracing::__macro_support::FieldName::len(
-                                            "shop.order.lines",
-                                        )
-                                    },
-                                > = ::tracing::__macro_support::FieldName::new(
-                                    "shop.order.lines",
-                                );
-                                NAME.as_str()
-                            },
-                        ],
+                        &["shop.order.id", "shop.order.lines"],
                         ::tracing_core::callsite::Identifier(&__CALLSITE),
                     ),
                     ::tracing::metadata::Kind::SPAN,

@@ -35,18 +35,8 @@ impl<'a> Payment<'a> {
                         ),
                         ::tracing_core::field::FieldSet::new(
                             &[
-                                {
-                                    const NAME: ::tracing::__macro_support::FieldName<
-                                        { ::tracing::__macro_support::FieldName::len("otel.name") },
-                                    > = ::tracing::__macro_support::FieldName::new("otel.name");
-                                    NAME.as_str()
-                                },
-                                {
-                                    const NAME: ::tracing::__macro_support::FieldName<
-                                        { ::tracing::__macro_support::FieldName::len("otel.kind") },
-                                    > = ::tracing::__macro_support::FieldName::new("otel.kind");
-                                    NAME.as_str()
-                                },
+                                "otel.name",
+                                "otel.kind",
                                 "knhk.instrument.type",
                                 "shop.order.id",
                                 "shop.order.total",
