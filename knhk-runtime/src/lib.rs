@@ -67,7 +67,7 @@ pub mod mmap_storage;
 pub mod semconv;
 pub mod simd;
 pub mod span;
-mod telemetry;
+pub mod telemetry;
 pub mod tick;
 
 pub use hot_path::budget::{

@@ -259,6 +259,7 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         .filter(|(m, _)| *m == "events")
         .map(|(_, t)| t);
     let spans = groups.iter().filter(|(m, _)| *m == "spans").map(|(_, t)| t);
+    let registry_data = registry_data(krate, registry);
     let keys_doc = format!(
         "Every attribute as a [`Key`]({}::semconv::Key) that carries its type.",
         quote!(#krate).to_string().replace(' ', "")
@@ -279,6 +280,148 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
         pub mod spans { #(#spans)* }
         /// The registry's metrics, each with its instrument and unit.
         pub mod metrics { #(#metrics)* }
+        #registry_data
+    }
+}
+
+/// `registry()`: the resolved registry as data, for checks at run time.
+fn registry_data(krate: &syn::Path, registry: &Registry) -> TokenStream {
+    let schema = quote!(#krate::semconv::schema);
+    let schema_url = registry
+        .manifest
+        .as_ref()
+        .and_then(|m| m.schema_url.clone())
+        .unwrap_or_default();
+    let own: std::collections::HashSet<&str> = registry
+        .own_attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    let primitive = |p: Primitive| {
+        let v = format_ident!(
+            "{}",
+            match p {
+                Primitive::String => "String",
+                Primitive::Int => "Int",
+                Primitive::Double => "Double",
+                Primitive::Boolean => "Boolean",
+            }
+        );
+        quote!(#schema::Primitive::#v)
+    };
+    let attributes = registry.attributes.values().map(|a| {
+        let name = &a.name;
+        let ty = match &a.ty {
+            Some(AttrType::Primitive(p)) => {
+                let p = primitive(*p);
+                quote!(#schema::AttributeType::Primitive(#p))
+            }
+            Some(AttrType::Array(p)) => {
+                let p = primitive(*p);
+                quote!(#schema::AttributeType::Array(#p))
+            }
+            Some(AttrType::Template(inner)) => match &**inner {
+                AttrType::Primitive(p) => {
+                    let p = primitive(*p);
+                    quote!(#schema::AttributeType::Template(#schema::TemplateOf::Primitive(#p)))
+                }
+                AttrType::Array(p) => {
+                    let p = primitive(*p);
+                    quote!(#schema::AttributeType::Template(#schema::TemplateOf::Array(#p)))
+                }
+                _ => quote!(#schema::AttributeType::Any),
+            },
+            Some(AttrType::Enum(members)) => {
+                let values = members.iter().map(|m| match &m.value {
+                    MemberValue::Str(s) => quote!(#schema::EnumValue::Str(#s)),
+                    MemberValue::Int(i) => quote!(#schema::EnumValue::Int(#i)),
+                    MemberValue::Double(d) => quote!(#schema::EnumValue::Double(#d)),
+                });
+                quote!(#schema::AttributeType::Enum(&[#(#values),*]))
+            }
+            Some(AttrType::Any) | None => quote!(#schema::AttributeType::Any),
+        };
+        let stability = match a.stability {
+            Some(s) => {
+                let v = format_ident!(
+                    "{}",
+                    match s {
+                        Stability::Stable => "Stable",
+                        Stability::ReleaseCandidate => "ReleaseCandidate",
+                        Stability::Alpha => "Alpha",
+                        Stability::Beta => "Beta",
+                        Stability::Development
+                        | Stability::Experimental
+                        | Stability::Deprecated => "Development",
+                    }
+                );
+                quote!(Some(#schema::Stability::#v))
+            }
+            None => quote!(None),
+        };
+        let deprecated = match &a.deprecated {
+            Some(d) => {
+                let why = match &d.renamed_to {
+                    Some(to) => format!("renamed to `{to}`"),
+                    None => d
+                        .note
+                        .clone()
+                        .unwrap_or_else(|| d.reason.clone())
+                        .trim()
+                        .to_owned(),
+                };
+                quote!(Some(#why))
+            }
+            None => quote!(None),
+        };
+        let is_own = own.contains(name.as_str());
+        quote! {
+            #schema::Attribute {
+                name: #name, ty: #ty, stability: #stability, deprecated: #deprecated, own: #is_own,
+            }
+        }
+    });
+    let signals = registry.groups.iter().filter_map(|g| {
+        let (kind, name) = match g.group.ty {
+            registry::model::GroupType::Span => (
+                quote!(Span),
+                g.group.id.strip_prefix("span.").unwrap_or(&g.group.id).to_owned(),
+            ),
+            registry::model::GroupType::Event => (quote!(Event), g.group.name.clone()?),
+            registry::model::GroupType::Metric => (quote!(Metric), g.group.metric_name.clone()?),
+            _ => return None,
+        };
+        let attributes = g.attributes.iter().map(|a| {
+            use registry::model::RequirementLevel;
+            let name = &a.attribute.name;
+            let requirement = format_ident!(
+                "{}",
+                match a.requirement {
+                    RequirementLevel::Required => "Required",
+                    RequirementLevel::ConditionallyRequired(_) => "ConditionallyRequired",
+                    RequirementLevel::Recommended(_) => "Recommended",
+                    RequirementLevel::OptIn => "OptIn",
+                }
+            );
+            quote!(#schema::SignalAttribute { name: #name, requirement: #schema::Requirement::#requirement })
+        });
+        Some(quote! {
+            #schema::Signal {
+                kind: #schema::SignalKind::#kind, name: #name, attributes: &[#(#attributes),*],
+            }
+        })
+    });
+    quote! {
+        /// The registry as data: its attributes (its dependencies' too) and its own
+        /// spans, events and metrics, for checks of what runs.
+        pub fn registry() -> &'static #schema::Registry {
+            static REGISTRY: #schema::Registry = #schema::Registry {
+                schema_url: #schema_url,
+                attributes: &[#(#attributes),*],
+                signals: &[#(#signals),*],
+            };
+            &REGISTRY
+        }
     }
 }
 

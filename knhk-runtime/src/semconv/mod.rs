@@ -28,6 +28,9 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+pub mod schema;
+pub use schema::Registry;
+
 /// An attribute's name with the type of its values: `Key<i64>` for an `int`
 /// attribute, `Key<&'static str>` for a `string`, `Key<&'static [T]>` for an array,
 /// the generated enum for an enum attribute. Recording through a key checks the value's

@@ -1,7 +1,4 @@
-//! How the runtime emits through `tracing`: every event and span goes through
-//! `event!` / `span!`, checked at compile time against the runtime's registry
-//! (`knhk-runtime/registry/`), so removing or renaming an emitted attribute, event or
-//! span there fails this crate's build.
+//! The runtime's events and spans, each through `event!` / `span!`.
 
 /// An over-budget call (at most one event per path per second; see the site's limiter).
 pub(crate) fn budget_exceeded(name: &'static str, budget: u64, actual: u64, suppressed: u64) {
