@@ -22,11 +22,17 @@
 //! `$KNHK_QUICKSTART_DIR`, else the temporary directory), one entry per run, then
 //! verified read-only with an inclusion proof.
 //!
+//! Everything it emits through `tracing` (the submission spans, the over-budget events,
+//! the lockchain's events and spans) is checked as it runs against the runtime's
+//! registry and `examples/registry/` by a `RegistryCheckLayer`, which prints one line
+//! at the end: events, spans, registry violations and coverage.
+//!
 //! Exit status: 0 when the gate fails on the deliberate violation alone, 1 when any
-//! other path breaks its budget or the deliberate one is not caught, 2 for bad
-//! arguments, 3 when the report cannot be sealed.
+//! other path breaks its budget, the deliberate one is not caught or the telemetry
+//! breaks its registry, 2 for bad arguments, 3 when the report cannot be sealed.
 
 use knhk_runtime::lockchain::{Lockchain, LockchainReader, verify_inclusion};
+use knhk_runtime::telemetry::{FindingLevel, RegistryCheckLayer};
 use knhk_runtime::{
     BudgetVerdicts, Builder, Instrument, Method, PathKind, Policy, hot_path, measure_path,
     warm_path,
@@ -35,6 +41,17 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, fmt};
+
+/// `examples/registry/` as code: the quickstart uses only `registry()`, the registry as
+/// data for the live check (the derive reads the registry itself at compile time).
+#[allow(dead_code)]
+mod semconv {
+    knhk_runtime::semconv!("registry");
+}
 
 const LEVELS: usize = 64;
 const BASE_PRICE: u32 = 10_000;
@@ -272,10 +289,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Print the over-budget events the runtime emits (target `knhk::performance`).
-    tracing_subscriber::fmt()
-        .with_target(true)
-        .with_writer(std::io::stderr)
+    // Print the over-budget events the runtime emits (target `knhk::performance`), and
+    // check everything emitted, at every level, against the registries.
+    let check = RegistryCheckLayer::new([knhk_runtime::semconv::registry(), semconv::registry()]);
+    tracing_subscriber::registry()
+        .with(
+            fmt::layer()
+                .with_target(true)
+                .with_writer(std::io::stderr)
+                .with_filter(LevelFilter::INFO),
+        )
+        .with(check.clone())
         .init();
 
     let calibration = knhk_runtime::tick::calibrate();
@@ -293,8 +317,7 @@ fn main() -> ExitCode {
     let mut shards = [0_u64; 16];
     for order in orders(300_000) {
         shards[shard_of(order.id) as usize] += 1;
-        // A debug span per submission: disabled under this program's INFO subscriber,
-        // which costs about a nanosecond (BENCHMARKS.md).
+        // A debug span per submission, which the registry check sees.
         filled += u64::from(order.instrument_call("submit", || book.submit(order)));
         if order.id % 7 == 0 {
             black_box(book.cancel_oldest(order.side, order.price));
@@ -336,18 +359,41 @@ fn main() -> ExitCode {
 
     let (passed, said) = gate(&verdicts, measuring);
     print!("{said}");
-    let status = if passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    };
     println!();
 
     if let Err(error) = seal(&report, &dir) {
         eprintln!("could not seal the report in {}: {error}", dir.display());
         return ExitCode::from(3);
     }
-    status
+
+    // Information (attributes still in development) is counted, not listed.
+    let telemetry = check.report();
+    println!();
+    println!("{telemetry}");
+    for finding in telemetry
+        .findings
+        .iter()
+        .filter(|f| f.level != FindingLevel::Information)
+    {
+        println!(
+            "  {} [{}] {}: {}",
+            finding.level.as_str(),
+            finding.id.as_str(),
+            finding.signal_name,
+            finding.message
+        );
+    }
+    if !telemetry.coverage.unseen.is_empty() {
+        println!(
+            "  not emitted in this run: {}",
+            telemetry.coverage.unseen.join(", ")
+        );
+    }
+    if passed && telemetry.violations() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// What the gate says of `verdicts`, and whether the run passes: it does when the gate

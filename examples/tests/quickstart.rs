@@ -89,6 +89,51 @@ fn the_deliberate_violation_is_caught_named_and_the_run_exits_0() {
     // The report was sealed where it was told to go.
     assert!(dir.join("knhk-quickstart.lockchain").is_file());
     assert!(run.stdout.contains(&dir.display().to_string()));
+    telemetry_is_clean(&run.stdout);
+}
+
+/// The live check's line: every submission's span and the runtime's events seen, no
+/// violation, most of the registries' attributes emitted.
+fn telemetry_is_clean(stdout: &str) {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("telemetry: "))
+        .unwrap_or_else(|| panic!("no telemetry line in:\n{stdout}"));
+    assert!(
+        line.contains(", 300000 spans; 0 violations, 0 improvements"),
+        "{line}"
+    );
+    let events: u64 = line["telemetry: ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    // The over-budget events of the deliberate violation, and the lockchain's sync.
+    assert!(events >= 2, "{line}");
+    let coverage = line.split("registry coverage ").nth(1).expect(line);
+    let (seen, total) = coverage
+        .split(' ')
+        .next()
+        .and_then(|c| c.split_once('/'))
+        .expect(line);
+    let (seen, total): (u32, u32) = (seen.parse().unwrap(), total.parse().unwrap());
+    assert!(seen * 4 >= total * 3, "{line}");
+}
+
+/// In a debug build too (where the gate's timings are not judged), what the quickstart
+/// emits follows its registries.
+#[test]
+fn what_the_quickstart_emits_follows_its_registries() {
+    // Not beside the run whose timings are judged.
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = scratch("telemetry");
+    let run = quickstart(|c| {
+        c.arg("--out-dir").arg(&dir);
+    });
+    assert_ne!(run.code, 3, "{}", run.stderr);
+    telemetry_is_clean(&run.stdout);
 }
 
 #[test]

@@ -716,17 +716,14 @@ impl Coverage {
 }
 
 impl LiveCheckReport {
-    /// How many times a finding of `level` was seen.
-    pub fn count(&self, level: FindingLevel) -> u64 {
-        self.findings
-            .iter()
-            .filter(|f| f.level == level)
-            .map(|f| f.count)
-            .sum()
+    /// How many distinct findings of `level` there are (each [`Finding::count`] says
+    /// how often it was seen).
+    pub fn count(&self, level: FindingLevel) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
     }
 
-    /// How many times a violation was seen.
-    pub fn violations(&self) -> u64 {
+    /// How many distinct violations there are.
+    pub fn violations(&self) -> usize {
         self.count(FindingLevel::Violation)
     }
 
@@ -738,7 +735,7 @@ impl LiveCheckReport {
 }
 
 impl fmt::Display for LiveCheckReport {
-    /// One summary line, then a line per finding.
+    /// One summary line; with `{:#}`, a line per finding after it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -752,6 +749,9 @@ impl fmt::Display for LiveCheckReport {
             self.coverage.total,
             self.coverage.ratio() * 100.0
         )?;
+        if !f.alternate() {
+            return Ok(());
+        }
         for finding in &self.findings {
             write!(
                 f,
@@ -961,7 +961,7 @@ mod tests {
         });
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].count, 5);
-        assert_eq!(report.violations(), 5);
+        assert_eq!(report.violations(), 1);
     }
 
     #[test]
@@ -1109,7 +1109,8 @@ mod tests {
             tracing::info!(app.count = 1_u64, "m");
             tracing::info!(app.nmae = "a", "m");
         });
-        let text = report.to_string();
+        assert_eq!(report.to_string().lines().count(), 1);
+        let text = format!("{report:#}");
         let mut lines = text.lines();
         assert_eq!(
             lines.next().unwrap(),
