@@ -157,7 +157,7 @@ pub struct Signal {
 }
 
 /// The kind of a [`Signal`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SignalKind {
     /// A span group.
     Span,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Subscriber};
@@ -79,10 +79,16 @@ struct Known {
     /// Counted in the coverage: a registry's own attribute, not a dependency's.
     own: bool,
     seen: AtomicBool,
+    /// How often it was seen (for `not_stable` and `deprecated`, which say the same of
+    /// every use: counted here, without a lock, and made findings when reported).
+    uses: AtomicU64,
+    /// The first span or event that carried it.
+    first: OnceLock<(SignalKind, &'static str)>,
 }
 
-/// What makes two findings the same one (then counted, not repeated).
-type FindingKey = (FindingId, &'static str, String, String, String);
+/// What makes two findings the same one (then counted, not repeated): id, signal kind
+/// and name, attribute, and the value where it matters (an enum's).
+type FindingKey = (FindingId, SignalKind, &'static str, &'static str, String);
 
 impl RegistryCheckLayer {
     /// A layer checking against these registries (each a generated
@@ -103,6 +109,8 @@ impl RegistryCheckLayer {
                 attribute,
                 own,
                 seen: AtomicBool::new(false),
+                uses: AtomicU64::new(0),
+                first: OnceLock::new(),
             })
             .collect();
         let templates = attributes
@@ -126,13 +134,67 @@ impl RegistryCheckLayer {
     /// What the layer has seen so far.
     pub fn report(&self) -> LiveCheckReport {
         let inner = &*self.inner;
-        let findings = inner
+        let mut findings: Vec<Finding> = inner
             .findings
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .values()
             .cloned()
             .collect();
+        for known in &inner.attributes {
+            let (Some(&(kind, signal)), uses) =
+                (known.first.get(), known.uses.load(Ordering::Relaxed))
+            else {
+                continue;
+            };
+            let a = known.attribute;
+            let finding = |id, level, context, message| Finding {
+                id,
+                level,
+                context,
+                message,
+                signal_type: kind.name(),
+                signal_name: signal.to_owned(),
+                count: uses,
+            };
+            if let Some(why) = a.deprecated {
+                findings.push(finding(
+                    FindingId::Deprecated,
+                    FindingLevel::Violation,
+                    FindingContext::named(a.name),
+                    format!("Attribute '{}' is deprecated: {why}.", a.name),
+                ));
+            }
+            if a.stability != Some(Stability::Stable) {
+                let stability = a.stability.map_or("not stated", Stability::name);
+                findings.push(finding(
+                    FindingId::NotStable,
+                    FindingLevel::Information,
+                    FindingContext {
+                        stability: Some(stability),
+                        ..FindingContext::named(a.name)
+                    },
+                    format!(
+                        "Attribute '{}' is not stable; stability = {stability}.",
+                        a.name
+                    ),
+                ));
+            }
+        }
+        findings.sort_by(|a, b| {
+            (
+                a.id,
+                a.signal_type,
+                &a.signal_name,
+                &a.context.attribute_name,
+            )
+                .cmp(&(
+                    b.id,
+                    b.signal_type,
+                    &b.signal_name,
+                    &b.context.attribute_name,
+                ))
+        });
         let own = inner.attributes.iter().filter(|k| k.own);
         let unseen: Vec<&'static str> = own
             .clone()
@@ -188,19 +250,13 @@ impl Inner {
             .find(|s| s.kind == kind && s.name == name)
     }
 
-    fn add(&self, finding: Finding) {
-        let key = (
-            finding.id,
-            finding.signal_type,
-            finding.signal_name.clone(),
-            finding.context.attribute_name.clone().unwrap_or_default(),
-            finding.context.attribute_value.clone().unwrap_or_default(),
-        );
+    /// Counts the finding `key`, made by `make` the first time.
+    fn add(&self, key: FindingKey, make: impl FnOnce() -> Finding) {
         let mut findings = self.findings.lock().unwrap_or_else(|p| p.into_inner());
         findings
             .entry(key)
             .and_modify(|f| f.count += 1)
-            .or_insert(finding);
+            .or_insert_with(make);
     }
 }
 
@@ -266,16 +322,14 @@ where
 
 /// `required_attribute_not_present` for each required attribute of `signal` missing
 /// from `present` (bit `i` for `signal.attributes[i]`).
-fn required(inner: &Inner, kind: SignalKind, signal: &Signal, present: u64) {
+fn required(inner: &Inner, kind: SignalKind, signal: &'static Signal, present: u64) {
     for (i, a) in signal.attributes.iter().enumerate().take(64) {
         if a.requirement == Requirement::Required && present & (1 << i) == 0 {
-            inner.add(Finding {
-                id: FindingId::RequiredAttributeNotPresent,
+            let id = FindingId::RequiredAttributeNotPresent;
+            inner.add((id, kind, signal.name, a.name, String::new()), || Finding {
+                id,
                 level: FindingLevel::Violation,
-                context: FindingContext {
-                    attribute_name: Some(a.name.to_owned()),
-                    ..FindingContext::default()
-                },
+                context: FindingContext::named(a.name),
                 message: format!(
                     "Required attribute '{}' is not present on {} '{}'.",
                     a.name,
@@ -390,7 +444,7 @@ impl fmt::Write for FirstChar {
 struct Checker<'a> {
     inner: &'a Inner,
     kind: SignalKind,
-    name: &'a str,
+    name: &'static str,
     signal: Option<&'static Signal>,
     /// Bit `i`: `signal.attributes[i]` was recorded.
     present: u64,
@@ -400,7 +454,7 @@ impl<'a> Checker<'a> {
     fn new(
         inner: &'a Inner,
         kind: SignalKind,
-        name: &'a str,
+        name: &'static str,
         signal: Option<&'static Signal>,
     ) -> Self {
         Checker {
@@ -412,21 +466,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Counts the finding `id` about `attribute` (and `value`) on this signal, made by
+    /// `make` (context and message) the first time.
     fn finding(
         &self,
         id: FindingId,
         level: FindingLevel,
-        context: FindingContext,
-        message: String,
+        attribute: &'static str,
+        value: String,
+        make: impl FnOnce() -> (FindingContext, String),
     ) {
-        self.inner.add(Finding {
-            id,
-            level,
-            context,
-            message,
-            signal_type: self.kind.name(),
-            signal_name: self.name.to_owned(),
-            count: 1,
+        let (kind, name) = (self.kind, self.name);
+        self.inner.add((id, kind, name, attribute, value), || {
+            let (context, message) = make();
+            Finding {
+                id,
+                level,
+                context,
+                message,
+                signal_type: kind.name(),
+                signal_name: name.to_owned(),
+                count: 1,
+            }
         });
     }
 
@@ -445,38 +506,29 @@ impl<'a> Checker<'a> {
             self.finding(
                 FindingId::MissingAttribute,
                 FindingLevel::Violation,
-                FindingContext::named(name),
-                format!("Attribute '{name}' does not exist in the registry."),
+                name,
+                String::new(),
+                || {
+                    (
+                        FindingContext::named(name),
+                        format!("Attribute '{name}' does not exist in the registry."),
+                    )
+                },
             );
             return;
         };
-        known.seen.store(true, Ordering::Relaxed);
+        if !known.seen.load(Ordering::Relaxed) {
+            known.seen.store(true, Ordering::Relaxed);
+        }
         let attribute = known.attribute;
+        if attribute.deprecated.is_some() || attribute.stability != Some(Stability::Stable) {
+            known.uses.fetch_add(1, Ordering::Relaxed);
+            let _ = known.first.get_or_init(|| (self.kind, self.name));
+        }
         self.check_value(name, attribute, value);
-        if let Some(why) = attribute.deprecated {
-            self.finding(
-                FindingId::Deprecated,
-                FindingLevel::Violation,
-                FindingContext::named(name),
-                format!("Attribute '{name}' is deprecated: {why}."),
-            );
-        }
-        if attribute.stability != Some(Stability::Stable) {
-            let stability = attribute.stability.map_or("not stated", Stability::name);
-            self.finding(
-                FindingId::NotStable,
-                FindingLevel::Information,
-                FindingContext {
-                    attribute_name: Some(name.to_owned()),
-                    stability: Some(stability),
-                    ..FindingContext::default()
-                },
-                format!("Attribute '{name}' is not stable; stability = {stability}."),
-            );
-        }
     }
 
-    fn check_value(&self, name: &str, attribute: &Attribute, value: Seen<'_>) {
+    fn check_value(&self, name: &'static str, attribute: &Attribute, value: Seen<'_>) {
         let expected = match attribute.ty {
             AttributeType::Any => return,
             AttributeType::Primitive(p) | AttributeType::Template(TemplateOf::Primitive(p)) => {
@@ -510,12 +562,19 @@ impl<'a> Checker<'a> {
                         self.finding(
                             FindingId::UndefinedEnumVariant,
                             FindingLevel::Information,
-                            FindingContext {
-                                attribute_name: Some(name.to_owned()),
-                                attribute_value: Some(shown.clone()),
-                                ..FindingContext::default()
+                            name,
+                            shown.clone(),
+                            || {
+                                let message = format!(
+                                    "Enum attribute '{name}' has value '{shown}' which is not documented."
+                                );
+                                let context = FindingContext {
+                                    attribute_name: Some(name.to_owned()),
+                                    attribute_value: Some(shown),
+                                    ..FindingContext::default()
+                                };
+                                (context, message)
                             },
-                            format!("Enum attribute '{name}' has value '{shown}' which is not documented."),
                         );
                     }
                     return;
@@ -527,13 +586,18 @@ impl<'a> Checker<'a> {
         self.finding(
             FindingId::TypeMismatch,
             FindingLevel::Violation,
-            FindingContext {
-                attribute_name: Some(name.to_owned()),
-                attribute_type: Some(seen),
-                expected: Some(expected.clone()),
-                ..FindingContext::default()
+            name,
+            seen.to_owned(),
+            || {
+                let message = format!("Type should be `{expected}`, but is `{seen}`.");
+                let context = FindingContext {
+                    attribute_name: Some(name.to_owned()),
+                    attribute_type: Some(seen),
+                    expected: Some(expected),
+                    ..FindingContext::default()
+                };
+                (context, message)
             },
-            format!("Type should be `{expected}`, but is `{seen}`."),
         );
     }
 }
