@@ -51,6 +51,9 @@
 //!   on `json`.
 //! - `json` (with `lockchain`): `Report::to_json` / `Report::from_json`.
 //! - `measure`: measure every path in crates built without debug assertions too.
+//! - `live-check`: `telemetry::RegistryCheckLayer`, which checks every span and event
+//!   against the registries while the program runs (`tracing-subscriber`); turns on
+//!   `json`.
 //! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.
 
 pub mod alloc;

@@ -119,7 +119,7 @@ fn removing_an_emitted_attribute_from_the_registry_breaks_the_runtime_build() {
     assert!(
         stderr
             .lines()
-            .any(|l| l.starts_with("knhk-runtime/src/telemetry.rs:")
+            .any(|l| l.starts_with("knhk-runtime/src/telemetry/emit.rs:")
                 && l.contains("lockchain.discarded_bytes")),
         "{stderr}"
     );
