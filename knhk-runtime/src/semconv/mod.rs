@@ -305,6 +305,52 @@ mod tests {
     }
 
     #[test]
+    fn the_registry_as_data_is_the_registry_resolved() {
+        use schema::{AttributeType, EnumValue, Primitive, Requirement, SignalKind, Stability};
+        let r = registry();
+        assert_eq!(r.schema_url, "https://knhk.dev/schemas/0.1.0");
+        // Sorted, so lookups can search.
+        assert!(r.attributes.windows(2).all(|w| w[0].name < w[1].name));
+        let entries = r.attribute("lockchain.entries").unwrap();
+        assert_eq!(entries.ty, AttributeType::Primitive(Primitive::Int));
+        assert_eq!(entries.stability, Some(Stability::Development));
+        assert!(entries.own);
+        // A dependency's attribute (otel/), resolved but not the registry's own.
+        let error = r.attribute("error.type").unwrap();
+        assert!(!error.own);
+        assert_eq!(error.stability, Some(Stability::Stable));
+        assert_eq!(error.ty, AttributeType::Enum(&[EnumValue::Str("_OTHER")]));
+        assert!(r.attribute("lockchain.entrys").is_none());
+        let synced = r
+            .signal(SignalKind::Event, "knhk.lockchain.synced")
+            .unwrap();
+        let required: Vec<_> = synced
+            .attributes
+            .iter()
+            .filter(|a| a.requirement == Requirement::Required)
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(
+            required,
+            [
+                "file.path",
+                "lockchain.entries",
+                "lockchain.committed_bytes"
+            ]
+        );
+        // A span's name is its group id without `span.`.
+        assert!(
+            r.signal(SignalKind::Span, "knhk.lockchain.verify")
+                .is_some()
+        );
+        assert!(r.signal(SignalKind::Metric, "knhk.path.duration").is_some());
+        assert!(
+            r.signal(SignalKind::Event, "knhk.lockchain.verify")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn a_key_records_its_attribute_as_the_registry_types_it() {
         let recorded = Recorded::default();
         let subscriber = tracing_subscriber::registry().with(recorded.clone());
