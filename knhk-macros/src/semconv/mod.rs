@@ -301,7 +301,7 @@ fn registry_data(krate: &syn::Path, registry: &Registry) -> TokenStream {
         let v = format_ident!(
             "{}",
             match p {
-                Primitive::String => "String",
+                Primitive::String => "Str",
                 Primitive::Int => "Int",
                 Primitive::Double => "Double",
                 Primitive::Boolean => "Boolean",

@@ -83,8 +83,10 @@ pub enum TemplateOf {
 /// A primitive attribute type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Primitive {
-    /// `string`
-    String,
+    /// `string`. (Not `String`: a public item of that name would make rustc spell
+    /// `std::string::String` out in full in the diagnostics of every crate that uses
+    /// this one.)
+    Str,
     /// `int`
     Int,
     /// `double`
@@ -97,7 +99,7 @@ impl Primitive {
     /// As a registry writes it.
     pub const fn name(self) -> &'static str {
         match self {
-            Primitive::String => "string",
+            Primitive::Str => "string",
             Primitive::Int => "int",
             Primitive::Double => "double",
             Primitive::Boolean => "boolean",

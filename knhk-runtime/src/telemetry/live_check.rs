@@ -608,7 +608,7 @@ fn primitive_matches(p: Primitive, value: Seen<'_>) -> bool {
         (Primitive::Int, Seen::Int(_))
             | (Primitive::Double, Seen::Double(_))
             | (Primitive::Boolean, Seen::Bool(_))
-            | (Primitive::String, Seen::Str(_) | Seen::Text(_))
+            | (Primitive::Str, Seen::Str(_) | Seen::Text(_))
     )
 }
 
@@ -852,7 +852,7 @@ mod tests {
         }
     }
 
-    const STRING: AttributeType = AttributeType::Primitive(Primitive::String);
+    const STRING: AttributeType = AttributeType::Primitive(Primitive::Str);
     const INT: AttributeType = AttributeType::Primitive(Primitive::Int);
 
     /// A registry written out (sorted by name, as `semconv!` generates it): stable
@@ -869,7 +869,7 @@ mod tests {
             stable("app.flag", AttributeType::Primitive(Primitive::Boolean)),
             stable(
                 "app.header",
-                AttributeType::Template(TemplateOf::Primitive(Primitive::String)),
+                AttributeType::Template(TemplateOf::Primitive(Primitive::Str)),
             ),
             stable("app.name", STRING),
             Attribute {
@@ -881,7 +881,7 @@ mod tests {
                 "app.state",
                 AttributeType::Enum(&[EnumValue::Str("open"), EnumValue::Str("closed")]),
             ),
-            stable("app.tags", AttributeType::Array(Primitive::String)),
+            stable("app.tags", AttributeType::Array(Primitive::Str)),
             Attribute {
                 own: false,
                 ..stable("dep.thing", STRING)
