@@ -366,14 +366,15 @@ fn main() -> ExitCode {
         return ExitCode::from(3);
     }
 
-    // Information (attributes still in development) is counted, not listed.
+    // Violations are listed; improvements (attributes still in development) and
+    // information are counted.
     let telemetry = check.report();
     println!();
     println!("{telemetry}");
     for finding in telemetry
         .findings
         .iter()
-        .filter(|f| f.level != FindingLevel::Information)
+        .filter(|f| f.level == FindingLevel::Violation)
     {
         println!(
             "  {} [{}] {}: {}",

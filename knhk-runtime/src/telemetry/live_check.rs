@@ -153,7 +153,7 @@ impl RegistryCheckLayer {
                 level,
                 context,
                 message,
-                signal_type: kind.name(),
+                signal_type: signal_type(kind),
                 signal_name: signal.to_owned(),
                 count: uses,
             };
@@ -161,15 +161,18 @@ impl RegistryCheckLayer {
                 findings.push(finding(
                     FindingId::Deprecated,
                     FindingLevel::Violation,
-                    FindingContext::named(a.name),
-                    format!("Attribute '{}' is deprecated: {why}.", a.name),
+                    FindingContext {
+                        deprecation_note: Some(why),
+                        ..FindingContext::named(a.name)
+                    },
+                    format!("Attribute '{}' is deprecated; note = '{why}'.", a.name),
                 ));
             }
-            if a.stability != Some(Stability::Stable) {
-                let stability = a.stability.map_or("not stated", Stability::name);
+            if let Some(stability) = a.stability.filter(|s| *s != Stability::Stable) {
+                let stability = stability.name();
                 findings.push(finding(
                     FindingId::NotStable,
-                    FindingLevel::Information,
+                    FindingLevel::Improvement,
                     FindingContext {
                         stability: Some(stability),
                         ..FindingContext::named(a.name)
@@ -186,16 +189,19 @@ impl RegistryCheckLayer {
                 a.id,
                 a.signal_type,
                 &a.signal_name,
-                &a.context.attribute_name,
+                &a.context.attribute_key,
             )
                 .cmp(&(
                     b.id,
                     b.signal_type,
                     &b.signal_name,
-                    &b.context.attribute_name,
+                    &b.context.attribute_key,
                 ))
         });
-        let own = inner.attributes.iter().filter(|k| k.own);
+        let own = inner
+            .attributes
+            .iter()
+            .filter(|k| k.own && k.attribute.deprecated.is_none());
         let unseen: Vec<&'static str> = own
             .clone()
             .filter(|k| !k.seen.load(Ordering::Relaxed))
@@ -303,7 +309,7 @@ where
             present,
         }) = extensions.get::<SpanState>()
         {
-            required(&self.inner, SignalKind::Span, signal, *present);
+            not_present(&self.inner, SignalKind::Span, signal, *present);
         }
     }
 
@@ -314,33 +320,76 @@ where
         let signal = inner.signal(SignalKind::Event, name);
         let mut visitor = Checker::new(inner, SignalKind::Event, name, signal);
         event.record(&mut visitor);
-        if let Some(signal) = signal {
-            required(inner, SignalKind::Event, signal, visitor.present);
+        match signal {
+            Some(signal) => not_present(inner, SignalKind::Event, signal, visitor.present),
+            // `tracing` names an event without `name:` after its place in the source.
+            None if !name.starts_with("event ") => {
+                let id = FindingId::MissingEvent;
+                inner.add((id, SignalKind::Event, name, "", String::new()), || {
+                    Finding {
+                        id,
+                        level: FindingLevel::Violation,
+                        context: FindingContext::default(),
+                        message: format!("Event '{name}' does not exist in the registry."),
+                        signal_type: signal_type(SignalKind::Event),
+                        signal_name: name.to_owned(),
+                        count: 1,
+                    }
+                });
+            }
+            None => {}
         }
     }
 }
 
-/// `required_attribute_not_present` for each required attribute of `signal` missing
-/// from `present` (bit `i` for `signal.attributes[i]`).
-fn required(inner: &Inner, kind: SignalKind, signal: &'static Signal, present: u64) {
+/// For each attribute of `signal` missing from `present` (bit `i` for
+/// `signal.attributes[i]`), the finding of its requirement level: a violation for a
+/// required one, an improvement for a recommended one, information otherwise.
+fn not_present(inner: &Inner, kind: SignalKind, signal: &'static Signal, present: u64) {
     for (i, a) in signal.attributes.iter().enumerate().take(64) {
-        if a.requirement == Requirement::Required && present & (1 << i) == 0 {
-            let id = FindingId::RequiredAttributeNotPresent;
-            inner.add((id, kind, signal.name, a.name, String::new()), || Finding {
-                id,
-                level: FindingLevel::Violation,
-                context: FindingContext::named(a.name),
-                message: format!(
-                    "Required attribute '{}' is not present on {} '{}'.",
-                    a.name,
-                    kind.name(),
-                    signal.name
-                ),
-                signal_type: kind.name(),
-                signal_name: signal.name.to_owned(),
-                count: 1,
-            });
+        if present & (1 << i) != 0 {
+            continue;
         }
+        let (id, level, what) = match a.requirement {
+            Requirement::Required => (
+                FindingId::RequiredAttributeNotPresent,
+                FindingLevel::Violation,
+                "Required",
+            ),
+            Requirement::Recommended => (
+                FindingId::RecommendedAttributeNotPresent,
+                FindingLevel::Improvement,
+                "Recommended",
+            ),
+            Requirement::ConditionallyRequired => (
+                FindingId::ConditionallyRequiredAttributeNotPresent,
+                FindingLevel::Information,
+                "Conditionally required",
+            ),
+            Requirement::OptIn => (
+                FindingId::OptInAttributeNotPresent,
+                FindingLevel::Information,
+                "Opt-in",
+            ),
+        };
+        inner.add((id, kind, signal.name, a.name, String::new()), || Finding {
+            id,
+            level,
+            context: FindingContext::named(a.name),
+            message: format!("{what} attribute '{}' is not present.", a.name),
+            signal_type: signal_type(kind),
+            signal_name: signal.name.to_owned(),
+            count: 1,
+        });
+    }
+}
+
+/// A finding's `signal_type`, as Weaver's live check writes it: an event is a log
+/// record with an event name, `log`.
+fn signal_type(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::Event => "log",
+        other => other.name(),
     }
 }
 
@@ -484,7 +533,7 @@ impl<'a> Checker<'a> {
                 level,
                 context,
                 message,
-                signal_type: kind.name(),
+                signal_type: signal_type(kind),
                 signal_name: name.to_owned(),
                 count: 1,
             }
@@ -521,7 +570,24 @@ impl<'a> Checker<'a> {
             known.seen.store(true, Ordering::Relaxed);
         }
         let attribute = known.attribute;
-        if attribute.deprecated.is_some() || attribute.stability != Some(Stability::Stable) {
+        if attribute.name != name {
+            let template = attribute.name;
+            self.finding(
+                FindingId::TemplateAttribute,
+                FindingLevel::Information,
+                name,
+                String::new(),
+                || {
+                    let context = FindingContext {
+                        template_name: Some(template),
+                        ..FindingContext::named(name)
+                    };
+                    (context, format!("Attribute '{name}' is a template"))
+                },
+            );
+        }
+        let unstable = attribute.stability.is_some_and(|s| s != Stability::Stable);
+        if attribute.deprecated.is_some() || unstable {
             known.uses.fetch_add(1, Ordering::Relaxed);
             let _ = known.first.get_or_init(|| (self.kind, self.name));
         }
@@ -550,12 +616,8 @@ impl<'a> Checker<'a> {
                     (EnumValue::Str(m), v) => v.text_is(m),
                     _ => false,
                 };
-                let string_enum = members.iter().any(|m| matches!(m, EnumValue::Str(_)));
-                let right_type = if string_enum {
-                    matches!(value, Seen::Str(_) | Seen::Text(_))
-                } else {
-                    matches!(value, Seen::Int(_) | Seen::Double(_))
-                };
+                // As Weaver: a string or an int is compared with the members' values.
+                let right_type = matches!(value, Seen::Str(_) | Seen::Text(_) | Seen::Int(_));
                 if right_type {
                     if !members.iter().any(listed) {
                         let shown = value.shown();
@@ -569,7 +631,7 @@ impl<'a> Checker<'a> {
                                     "Enum attribute '{name}' has value '{shown}' which is not documented."
                                 );
                                 let context = FindingContext {
-                                    attribute_name: Some(name.to_owned()),
+                                    attribute_key: Some(name.to_owned()),
                                     attribute_value: Some(shown),
                                     ..FindingContext::default()
                                 };
@@ -579,7 +641,24 @@ impl<'a> Checker<'a> {
                     }
                     return;
                 }
-                if string_enum { "string" } else { "int" }.to_owned()
+                let seen = value.type_name();
+                self.finding(
+                    FindingId::TypeMismatch,
+                    FindingLevel::Violation,
+                    name,
+                    seen.to_owned(),
+                    || {
+                        let message = format!(
+                            "Enum attribute '{name}' has type '{seen}'. Enum value type should be 'string' or 'int'."
+                        );
+                        let context = FindingContext {
+                            attribute_type: Some(seen),
+                            ..FindingContext::named(name)
+                        };
+                        (context, message)
+                    },
+                );
+                return;
             }
         };
         let seen = value.type_name();
@@ -589,9 +668,10 @@ impl<'a> Checker<'a> {
             name,
             seen.to_owned(),
             || {
-                let message = format!("Type should be `{expected}`, but is `{seen}`.");
+                let message =
+                    format!("Attribute '{name}' has type '{seen}'. Type should be '{expected}'.");
                 let context = FindingContext {
-                    attribute_name: Some(name.to_owned()),
+                    attribute_key: Some(name.to_owned()),
                     attribute_type: Some(seen),
                     expected: Some(expected),
                     ..FindingContext::default()
@@ -606,7 +686,7 @@ fn primitive_matches(p: Primitive, value: Seen<'_>) -> bool {
     matches!(
         (p, value),
         (Primitive::Int, Seen::Int(_))
-            | (Primitive::Double, Seen::Double(_))
+            | (Primitive::Double, Seen::Double(_) | Seen::Int(_))
             | (Primitive::Boolean, Seen::Bool(_))
             | (Primitive::Str, Seen::Str(_) | Seen::Text(_))
     )
@@ -652,10 +732,21 @@ pub enum FindingId {
     UndefinedEnumVariant,
     /// A required attribute of a registry span or event that it did not record.
     RequiredAttributeNotPresent,
+    /// A recommended attribute of a registry span or event that it did not record.
+    RecommendedAttributeNotPresent,
+    /// A conditionally required attribute that was not recorded (the condition is
+    /// words, which no checker can evaluate).
+    ConditionallyRequiredAttributeNotPresent,
+    /// An opt-in attribute that was not recorded.
+    OptInAttributeNotPresent,
     /// An attribute whose stability is not `stable`.
     NotStable,
     /// A deprecated attribute.
     Deprecated,
+    /// An attribute matched by a template attribute's prefix.
+    TemplateAttribute,
+    /// A named event that is not in the registry.
+    MissingEvent,
 }
 
 impl FindingId {
@@ -666,6 +757,13 @@ impl FindingId {
             FindingId::TypeMismatch => "type_mismatch",
             FindingId::UndefinedEnumVariant => "undefined_enum_variant",
             FindingId::RequiredAttributeNotPresent => "required_attribute_not_present",
+            FindingId::RecommendedAttributeNotPresent => "recommended_attribute_not_present",
+            FindingId::ConditionallyRequiredAttributeNotPresent => {
+                "conditionally_required_attribute_not_present"
+            }
+            FindingId::OptInAttributeNotPresent => "opt_in_attribute_not_present",
+            FindingId::TemplateAttribute => "template_attribute",
+            FindingId::MissingEvent => "missing_event",
             FindingId::NotStable => "not_stable",
             FindingId::Deprecated => "deprecated",
         }
@@ -700,7 +798,7 @@ impl FindingLevel {
 pub struct FindingContext {
     /// The attribute.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute_name: Option<String>,
+    pub attribute_key: Option<String>,
     /// The value recorded, where it matters (an enum value the registry does not list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_value: Option<String>,
@@ -713,19 +811,28 @@ pub struct FindingContext {
     /// The registry's stability, for `not_stable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<&'static str>,
+    /// Why the attribute is deprecated, for `deprecated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecation_note: Option<&'static str>,
+    /// The template attribute a name matched, for `template_attribute`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<&'static str>,
 }
 
 impl FindingContext {
     fn named(name: &str) -> Self {
         FindingContext {
-            attribute_name: Some(name.to_owned()),
+            attribute_key: Some(name.to_owned()),
             ..FindingContext::default()
         }
     }
 }
 
-/// One finding, with how many times it was seen.
+/// One finding, with how many times it was seen. Its JSON is Weaver's `PolicyFinding`
+/// (`"type": "PolicyFinding"`, `id`, `context`, `message`, `level`, `signal_type`,
+/// `signal_name`) with a `count`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename = "PolicyFinding")]
 pub struct Finding {
     /// Which rule.
     pub id: FindingId,
@@ -930,7 +1037,7 @@ mod tests {
                     f.id.as_str(),
                     f.level.as_str(),
                     format!("{} {}", f.signal_type, f.signal_name),
-                    f.context.attribute_name.clone().unwrap_or_default(),
+                    f.context.attribute_key.clone().unwrap_or_default(),
                     f.count,
                 )
             })
@@ -938,7 +1045,7 @@ mod tests {
     }
 
     #[test]
-    fn declared_attributes_of_their_types_give_no_finding() {
+    fn declared_attributes_of_their_types_give_no_finding_but_a_template_s_note() {
         let report = run(|| {
             tracing::event!(
                 name: "app.done",
@@ -956,8 +1063,68 @@ mod tests {
             let span = tracing::info_span!("app.work", app.count = 1_i64);
             drop(span);
         });
-        assert!(report.findings.is_empty(), "{report}");
+        // A name a template matched is worth knowing, as Weaver says.
+        assert_eq!(
+            summary(&report),
+            [(
+                "template_attribute",
+                "information",
+                "log app.done".into(),
+                "app.header.accept".into(),
+                1
+            )]
+        );
+        assert_eq!(report.findings[0].context.template_name, Some("app.header"));
         assert_eq!((report.events, report.spans), (1, 1));
+    }
+
+    #[test]
+    fn a_registry_event_without_a_recommended_attribute_could_be_better() {
+        let report = run(|| {
+            tracing::event!(name: "app.done", tracing::Level::INFO, "app.name" = "a", "done");
+        });
+        assert_eq!(
+            summary(&report),
+            [(
+                "recommended_attribute_not_present",
+                "improvement",
+                "log app.done".into(),
+                "app.count".into(),
+                1
+            )]
+        );
+        assert_eq!(
+            report.findings[0].message,
+            "Recommended attribute 'app.count' is not present."
+        );
+    }
+
+    #[test]
+    fn a_named_event_the_registry_lacks_is_a_violation_an_unnamed_one_is_not() {
+        let report = run(|| {
+            tracing::event!(name: "app.dnoe", tracing::Level::INFO, "done");
+            tracing::info!("unnamed: tracing names it after its line");
+        });
+        assert_eq!(
+            summary(&report),
+            [(
+                "missing_event",
+                "violation",
+                "log app.dnoe".into(),
+                String::new(),
+                1
+            )]
+        );
+    }
+
+    #[test]
+    fn an_enum_takes_strings_and_ints_only() {
+        let report = run(|| tracing::info!(app.state = true, "m"));
+        assert_eq!(report.findings[0].id, FindingId::TypeMismatch);
+        assert_eq!(
+            report.findings[0].message,
+            "Enum attribute 'app.state' has type 'boolean'. Enum value type should be 'string' or 'int'."
+        );
     }
 
     #[test]
@@ -979,28 +1146,28 @@ mod tests {
                 (
                     "missing_attribute",
                     "violation",
-                    "event app.done".into(),
+                    "log app.done".into(),
                     "app.nmae".into(),
                     1
                 ),
                 (
                     "type_mismatch",
                     "violation",
-                    "event app.done".into(),
+                    "log app.done".into(),
                     "app.count".into(),
                     1
                 ),
                 (
                     "undefined_enum_variant",
                     "information",
-                    "event app.done".into(),
+                    "log app.done".into(),
                     "app.state".into(),
                     1
                 ),
                 (
                     "required_attribute_not_present",
                     "violation",
-                    "event app.done".into(),
+                    "log app.done".into(),
                     "app.name".into(),
                     1
                 ),
@@ -1031,8 +1198,10 @@ mod tests {
     #[test]
     fn types_are_judged_as_the_registry_declares_them() {
         let report = run(|| {
+            // An int is a double's value too (as Weaver judges it), not the reverse.
             tracing::info!(
                 app.ratio = 1_u64,
+                app.count = 0.5,
                 app.flag = 1_u64,
                 app.tags = "x",
                 app.name = 2_i64,
@@ -1044,7 +1213,7 @@ mod tests {
             .iter()
             .map(|f| {
                 (
-                    f.context.attribute_name.clone().unwrap(),
+                    f.context.attribute_key.clone().unwrap(),
                     f.context.expected.clone().unwrap(),
                     f.context.attribute_type.unwrap(),
                 )
@@ -1053,9 +1222,9 @@ mod tests {
         assert_eq!(
             expected,
             [
+                ("app.count".to_owned(), "int".to_owned(), "double"),
                 ("app.flag".to_owned(), "boolean".to_owned(), "int"),
                 ("app.name".to_owned(), "string".to_owned(), "int"),
-                ("app.ratio".to_owned(), "double".to_owned(), "int"),
                 ("app.tags".to_owned(), "string[]".to_owned(), "string"),
             ]
         );
@@ -1072,7 +1241,7 @@ mod tests {
             [(
                 "undefined_enum_variant",
                 "information",
-                format!("event {}", report.findings[0].signal_name),
+                format!("log {}", report.findings[0].signal_name),
                 "app.state".into(),
                 1
             )]
@@ -1112,12 +1281,12 @@ mod tests {
         let ids: Vec<_> = report
             .findings
             .iter()
-            .map(|f| (f.id, f.level, f.context.attribute_name.as_deref().unwrap()))
+            .map(|f| (f.id, f.level, f.context.attribute_key.as_deref().unwrap()))
             .collect();
         assert_eq!(
             ids,
             [
-                (FindingId::NotStable, FindingLevel::Information, "app.new"),
+                (FindingId::NotStable, FindingLevel::Improvement, "app.new"),
                 (
                     FindingId::Deprecated,
                     FindingLevel::Violation,
@@ -1125,10 +1294,13 @@ mod tests {
                 ),
             ]
         );
-        assert!(
-            report.findings[1]
-                .message
-                .contains("renamed to `app.count`")
+        assert_eq!(
+            report.findings[1].message,
+            "Attribute 'app.deprecated' is deprecated; note = 'renamed to `app.count`'."
+        );
+        assert_eq!(
+            report.findings[0].message,
+            "Attribute 'app.new' is not stable; stability = development."
         );
     }
 
@@ -1137,7 +1309,8 @@ mod tests {
         let report = run(|| {
             tracing::info!(app.name = "a", app.count = 1_u64, dep.thing = "d", "m");
         });
-        assert_eq!((report.coverage.seen, report.coverage.total), (2, 9));
+        // Nine own attributes, one deprecated: eight count.
+        assert_eq!((report.coverage.seen, report.coverage.total), (2, 8));
         assert!(!report.coverage.unseen.contains(&"dep.thing"));
         assert!(report.coverage.unseen.contains(&"app.flag"));
     }
@@ -1157,14 +1330,18 @@ mod tests {
         let report = run(|| tracing::info!(app.count = "three", "m"));
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         let finding = &json["findings"][0];
+        assert_eq!(finding["type"], "PolicyFinding");
         assert_eq!(finding["id"], "type_mismatch");
         assert_eq!(finding["level"], "violation");
-        assert_eq!(finding["signal_type"], "event");
-        assert_eq!(finding["context"]["attribute_name"], "app.count");
+        assert_eq!(finding["signal_type"], "log");
+        assert_eq!(finding["context"]["attribute_key"], "app.count");
         assert_eq!(finding["context"]["expected"], "int");
-        assert!(finding["message"].as_str().unwrap().contains("int"));
+        assert_eq!(
+            finding["message"],
+            "Attribute 'app.count' has type 'string'. Type should be 'int'."
+        );
         assert_eq!(json["events"], 1);
-        assert_eq!(json["coverage"]["total"], 9);
+        assert_eq!(json["coverage"]["total"], 8);
     }
 
     #[test]
@@ -1178,7 +1355,7 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "telemetry: 2 events, 0 spans; 1 violations, 0 improvements, 0 information; registry coverage 1/9 (11%)"
+            "telemetry: 2 events, 0 spans; 1 violations, 0 improvements, 0 information; registry coverage 1/8 (12%)"
         );
         assert!(lines.next().unwrap().contains("[missing_attribute]"));
         assert_eq!(lines.next(), None);
