@@ -99,10 +99,7 @@ fn telemetry_is_clean(stdout: &str) {
         .lines()
         .find(|l| l.starts_with("telemetry: "))
         .unwrap_or_else(|| panic!("no telemetry line in:\n{stdout}"));
-    assert!(
-        line.contains(", 300000 spans; 0 violations, "),
-        "{line}"
-    );
+    assert!(line.contains(", 300000 spans; 0 violations, "), "{line}");
     let events: u64 = line["telemetry: ".len()..]
         .split(' ')
         .next()
