@@ -873,39 +873,20 @@ impl<M: Mapping> LockchainReader<M> {
 
     fn check_header_on_disk(&self, on_disk: &Header) -> Result<(), LockchainError> {
         let mine = self.header_for(self.committed);
-        let changed = |what: String| {
-            Err(LockchainError::HeaderChanged {
-                path: self.path.clone(),
-                what,
-            })
-        };
-        if on_disk.alg != mine.alg || on_disk.created != mine.created {
-            return changed(format!(
-                "hash algorithm {} created at {} ns, expected {} created at {} ns",
-                on_disk.alg, on_disk.created, mine.alg, mine.created
-            ));
-        }
         // A writer's header is the one it wrote. A reader's may be ahead, by whole
         // entries (so in both count and length); with the count it opened with, it must
         // be the very header it opened with, head hash included.
+        let same_chain = on_disk.alg == mine.alg && on_disk.created == mine.created;
         let ahead = on_disk.count > mine.count && on_disk.committed_len > mine.committed_len;
-        if *on_disk == mine || (ahead && M::SHARED) {
+        if *on_disk == mine || (same_chain && ahead && M::SHARED) {
             return Ok(());
         }
-        changed(format!(
-            "{} committed entries ending at byte {} with head hash {}, expected {} ending at byte {} with head hash {}{}",
-            on_disk.count,
-            on_disk.committed_len,
-            on_disk.head,
-            mine.count,
-            mine.committed_len,
-            mine.head,
-            if M::SHARED {
-                ", or more entries ending further"
-            } else {
-                ""
-            }
-        ))
+        Err(LockchainError::HeaderChanged {
+            path: self.path.clone(),
+            found: on_disk.committed(),
+            expected: mine.committed(),
+            reader: M::SHARED && same_chain,
+        })
     }
 
     /// [`verify`](LockchainReader::verify), then checks that the chain still holds the entry

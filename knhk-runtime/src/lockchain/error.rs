@@ -1,10 +1,36 @@
 //! Errors of the [`Lockchain`](super::Lockchain) and its reader: each names the file and, for damage,
 //! the byte offset, the sequence number and what was expected against what was found.
 
-use super::digest::Digest;
+use super::digest::{Digest, HashAlgorithm};
 use crate::mapped_file::{FileError, show_magic};
 use std::fmt;
 use std::path::PathBuf;
+
+/// What a lockchain's header says of the committed chain: the fields a handle checks
+/// against the file before it trusts what it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommittedHeader {
+    /// The hash algorithm of the chain.
+    pub algorithm: HashAlgorithm,
+    /// When the chain was created, in nanoseconds since the Unix epoch.
+    pub created_ns: u64,
+    /// Committed entries.
+    pub entries: u64,
+    /// Bytes from the start of the file to the end of the last committed entry.
+    pub committed_len: u64,
+    /// The hash of the last committed entry.
+    pub head: Digest,
+}
+
+impl fmt::Display for CommittedHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} committed entries ending at byte {} with head hash {} ({} chain created at {} ns)",
+            self.entries, self.committed_len, self.head, self.algorithm, self.created_ns
+        )
+    }
+}
 
 /// What went wrong with a lockchain file.
 ///
@@ -179,12 +205,21 @@ pub enum LockchainError {
         found_end: u64,
     },
     /// The header on disk no longer says what this handle last wrote or read.
-    #[error("{}: header changed on disk since it was read: {what}", path.display())]
+    #[error(
+        "{}: header changed on disk since it was read: {found}, expected {expected}{}",
+        path.display(),
+        if *reader { ", or more entries ending further" } else { "" }
+    )]
     HeaderChanged {
         /// The file.
         path: PathBuf,
-        /// Which field, with both values.
-        what: String,
+        /// What the header on disk says.
+        found: CommittedHeader,
+        /// What the handle last wrote or read.
+        expected: CommittedHeader,
+        /// The handle is a reader, for which a header ahead by whole entries is not a
+        /// change.
+        reader: bool,
     },
     /// `verify_against`: the chain holds fewer entries than the saved receipt proves
     /// existed (whole entries were removed from the end).

@@ -4,7 +4,7 @@
 //! length read from the file goes through checked arithmetic and `get`.
 
 use super::digest::{Digest, HashAlgorithm};
-use super::error::{EntryFault, HeaderField, LockchainError};
+use super::error::{CommittedHeader, EntryFault, HeaderField, LockchainError};
 use crate::mapped_file::{u16_at, u32_at, u64_at};
 use std::path::Path;
 
@@ -38,6 +38,17 @@ fn digest_at(b: &[u8], at: usize) -> Digest {
 }
 
 impl Header {
+    /// The fields a handle checks against the file, for an error to show.
+    pub(crate) fn committed(&self) -> CommittedHeader {
+        CommittedHeader {
+            algorithm: self.alg,
+            created_ns: self.created,
+            entries: self.count,
+            committed_len: self.committed_len,
+            head: self.head,
+        }
+    }
+
     /// The 128 bytes of this header, header hash included.
     pub(crate) fn encode(&self) -> [u8; 128] {
         let mut b = [0u8; 128];

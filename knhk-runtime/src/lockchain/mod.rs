@@ -43,7 +43,7 @@ pub use chain::{
     CreateOptions, Entry, Iter, Lockchain, LockchainReader, MIN_GROWTH, Receipt, VerifiedHead,
 };
 pub use digest::{DIGEST_LEN, Digest, HashAlgorithm, LEAF_PREFIX, NODE_PREFIX, ParseDigestError};
-pub use error::{EntryFault, HeaderField, LockchainError};
+pub use error::{CommittedHeader, EntryFault, HeaderField, LockchainError};
 pub use merkle::{
     ConsistencyProof, InclusionProof, MerkleTree, ProofError, verify_consistency, verify_inclusion,
 };

@@ -344,7 +344,18 @@ fn verify_notices_a_header_changed_behind_a_writer() {
     forge(&mut header, Some(0), Some(128), Some([0; 32]));
     other.write_all_at(&header, 0).unwrap();
     match chain.verify() {
-        Err(e @ LockchainError::HeaderChanged { .. }) => {
+        Err(
+            ref e @ LockchainError::HeaderChanged {
+                found,
+                expected,
+                reader,
+                ..
+            },
+        ) => {
+            assert_eq!((found.entries, found.committed_len), (0, 128), "{e}");
+            assert_eq!(found.head, Digest::new([0; 32]), "{e}");
+            assert_ne!(found, expected, "{e}");
+            assert!(!reader, "{e}");
             assert!(e.to_string().contains("0 committed entries"), "{e}")
         }
         other => panic!("{other:?}"),
@@ -420,8 +431,27 @@ fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
         forge(&mut header, count, committed, head);
         other.write_all_at(&header, 0).unwrap();
         match reader.verify() {
-            Err(e @ LockchainError::HeaderChanged { .. }) => {
-                assert!(e.to_string().contains("head hash"), "{case}: {e}")
+            Err(
+                ref e @ LockchainError::HeaderChanged {
+                    found,
+                    expected,
+                    reader,
+                    ..
+                },
+            ) => {
+                // The reader's own view is what it opened with; the header on disk
+                // differs in the forged field only.
+                assert_eq!(expected.entries, 2, "{case}: {e}");
+                assert_eq!(found.algorithm, expected.algorithm, "{case}: {e}");
+                assert_eq!(found.created_ns, expected.created_ns, "{case}: {e}");
+                assert_eq!(found.entries, count.unwrap_or(2), "{case}: {e}");
+                assert_eq!(found.committed_len, committed.unwrap_or(end), "{case}: {e}");
+                assert_eq!(found.head == expected.head, head.is_none(), "{case}: {e}");
+                assert!(reader, "{case}: {e}");
+                assert!(
+                    e.to_string().contains("or more entries ending further"),
+                    "{case}: {e}"
+                )
             }
             other => panic!("{case}: {other:?}"),
         }
