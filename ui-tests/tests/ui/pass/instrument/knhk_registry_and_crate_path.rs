@@ -1,10 +1,17 @@
-// Without a registry of its own a crate records knhk's attributes; `crate = path`
-// names the runtime through a re-export.
+//! Without a registry of its own a crate records knhk's attributes; `crate = path`
+//! names the runtime through a re-export. The runtime is here only as `renamed_knhk`,
+//! and `knhk_runtime` names `core`, so an expansion that still said `::knhk_runtime::..`
+//! would not compile.
+
+// `renamed_knhk` is the runtime, and `knhk_runtime` is `core`.
+pub extern crate knhk_runtime as renamed_knhk;
+extern crate core as knhk_runtime;
+
 mod facade {
-    pub use knhk_runtime as knhk;
+    pub use renamed_knhk as knhk;
 }
 
-#[derive(knhk_runtime::Instrument)]
+#[derive(renamed_knhk::Instrument)]
 #[instrument(crate = facade::knhk)]
 struct Chain {
     #[instrument(attr = "file.path")]
@@ -16,7 +23,7 @@ struct Chain {
 /// A newtype is recorded as what it says it is.
 struct ChainPath(String);
 
-impl knhk_runtime::semconv::Value<&'static str> for ChainPath {
+impl renamed_knhk::semconv::Value<&'static str> for ChainPath {
     type Recorded<'a> = &'a str;
     fn recorded(&self) -> &str {
         &self.0
