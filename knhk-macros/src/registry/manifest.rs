@@ -77,10 +77,11 @@ pub(crate) fn read(root: &Path, findings: &mut Vec<Finding>) -> Option<Manifest>
 
 /// Where a dependency is on disk: its `registry_path` when that is a directory
 /// (relative to the registry root, or absolute); for a URL, the directory
-/// `KNHK_REGISTRY_DEPENDENCIES` maps its `schema_url` to.
+/// `mapping` (the value of `KNHK_REGISTRY_DEPENDENCIES`) maps its `schema_url` to.
 pub(crate) fn dependency_dir(
     root: &Path,
     dep: &Dependency,
+    mapping: Option<&str>,
     findings: &mut Vec<Finding>,
 ) -> Option<PathBuf> {
     let Some(path) = &dep.registry_path else {
@@ -104,7 +105,7 @@ pub(crate) fn dependency_dir(
         return None;
     }
     let url = dep.schema_url.as_deref().unwrap_or("<schema_url>");
-    let mapped = std::env::var(DEPENDENCY_PATHS).ok().and_then(|v| {
+    let mapped = mapping.and_then(|v| {
         v.split(';').find_map(|pair| {
             let (u, d) = pair.split_once('=')?;
             (u.trim() == url).then(|| PathBuf::from(d.trim()))

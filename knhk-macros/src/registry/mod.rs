@@ -106,14 +106,21 @@ pub(crate) fn open(dir: &syn::LitStr) -> Result<(PathBuf, Arc<Registry>), TokenS
     }
 }
 
-/// Loads and checks without the cache.
+/// Loads and checks without the cache, URL dependencies mapped by the
+/// [`DEPENDENCY_PATHS`] variable.
 pub(crate) fn load_uncached(root: &Path) -> Loaded {
+    load_mapped(root, std::env::var(DEPENDENCY_PATHS).ok().as_deref())
+}
+
+/// Loads and checks without the cache, URL dependencies mapped by `mapping` (the
+/// [`DEPENDENCY_PATHS`] format: `schema_url=directory` pairs separated by `;`).
+pub(crate) fn load_mapped(root: &Path, mapping: Option<&str>) -> Loaded {
     let mut findings = Vec::new();
     let manifest = manifest::read(root, &mut findings);
     let dep_dirs: Vec<PathBuf> = manifest
         .iter()
         .flat_map(|m| &m.dependencies)
-        .filter_map(|dep| manifest::dependency_dir(root, dep, &mut findings))
+        .filter_map(|dep| manifest::dependency_dir(root, dep, mapping, &mut findings))
         .collect();
     // A dependency kept inside the registry's directory is the dependency's, not the
     // registry's own.

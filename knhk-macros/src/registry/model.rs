@@ -224,14 +224,35 @@ pub(crate) enum GroupAttr {
     Ref(AttrRef),
 }
 
-/// A field of an event's `body` (`any` values: `map`, `map[]`, `undefined`, enums, ...).
+/// An event's `body`, or a field of one: an OpenTelemetry `AnyValue` described by
+/// [`BODY_TYPES`] (`map` and `map[]` with `fields`, `undefined`, an `enum` with
+/// `members`, ...).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct BodyField {
     pub(crate) id: String,
+    /// One of [`BODY_TYPES`], as written.
     pub(crate) ty: String,
     pub(crate) fields: Vec<BodyField>,
     pub(crate) at: Location,
 }
+
+/// The types of an event body and its fields (Weaver's `AnyValueSpec`). `any` is not
+/// one: it is an attribute type.
+pub(crate) const BODY_TYPES: [&str; 13] = [
+    "boolean",
+    "int",
+    "double",
+    "string",
+    "boolean[]",
+    "int[]",
+    "double[]",
+    "string[]",
+    "map",
+    "map[]",
+    "bytes",
+    "undefined",
+    "enum",
+];
 
 /// A group: an attribute group, span, event, metric or entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,7 +280,8 @@ pub(crate) struct Group {
     pub(crate) metric_name: Option<String>,
     pub(crate) instrument: Option<String>,
     pub(crate) unit: Option<String>,
-    pub(crate) body: Vec<BodyField>,
+    /// An event's `body`.
+    pub(crate) body: Option<BodyField>,
     pub(crate) at: Location,
 }
 

@@ -181,7 +181,7 @@ impl Reader<'_> {
             metric_name: None,
             instrument: self.string(g, "instrument"),
             unit: self.string(g, "unit"),
-            body: Vec::new(),
+            body: None,
             at: self.at(g),
         };
         for a in self.list(g, "attributes") {
@@ -195,29 +195,58 @@ impl Reader<'_> {
                 group.attributes.push(attr);
             }
         }
-        if let Some(body) = g.get("body") {
-            group.body = self.body_fields(body);
-        }
+        group.body = g.get("body").map(|body| self.body_field(body));
         group
     }
 
-    fn body_fields(&mut self, body: &Node) -> Vec<BodyField> {
-        let mut out = Vec::new();
-        for f in self.list(body, "fields") {
-            let id = self.string(f, "id").unwrap_or_default();
-            let ty = f
-                .get("type")
-                .map(|t| t.as_str().map_or_else(|| "enum".to_owned(), str::to_owned))
-                .unwrap_or_default();
-            let fields = self.body_fields(f);
-            out.push(BodyField {
-                id,
-                ty,
-                fields,
-                at: self.at(f),
-            });
+    /// An event's `body` or one of its `fields`, and theirs.
+    fn body_field(&mut self, f: &Node) -> BodyField {
+        let id = self.string(f, "id").unwrap_or_default();
+        let ty = match f.get("type") {
+            None => {
+                self.bad(
+                    f,
+                    format!("body field `{id}` needs a `type`: {}", body_types()),
+                );
+                String::new()
+            }
+            Some(t) => match t.as_str() {
+                Some(ty) if BODY_TYPES.contains(&ty) => ty.to_owned(),
+                Some(other) => {
+                    let hint = if parse_type(other).is_some() {
+                        format!("; `{other}` is an attribute type, not a body field's")
+                    } else {
+                        String::new()
+                    };
+                    self.bad(
+                        t,
+                        format!("unknown body field type `{other}`: {}{hint}", body_types()),
+                    );
+                    other.to_owned()
+                }
+                None => {
+                    self.bad(
+                        t,
+                        format!(
+                            "a body field's `type` is a type name (an enum is `type: enum` beside `members:`), found {}",
+                            t.kind()
+                        ),
+                    );
+                    String::new()
+                }
+            },
+        };
+        let fields = self
+            .list(f, "fields")
+            .iter()
+            .map(|field| self.body_field(field))
+            .collect();
+        BodyField {
+            id,
+            ty,
+            fields,
+            at: self.at(f),
         }
-        out
     }
 
     fn group_attr(&mut self, a: &Node) -> Option<GroupAttr> {
@@ -274,7 +303,7 @@ impl Reader<'_> {
                 if ty.is_none() {
                     self.bad(t, format!(
                         "unknown attribute type `{s}`: string, int, double, boolean, their arrays \
-                         (`string[]`, ...), `template[...]` of one of those, `any`, or an enum (`members:`)"
+                         (`string[]`, ...), `any`, `template[...]` of one of those, or an enum (`members:`)"
                     ));
                 }
                 ty
@@ -460,7 +489,7 @@ impl Reader<'_> {
     }
 }
 
-/// `string`, `int[]`, `template[string]`, `any`.
+/// `string`, `int[]`, `any`, `template[string]`, `template[any]`.
 pub(crate) fn parse_type(s: &str) -> Option<AttrType> {
     if s == "any" {
         return Some(AttrType::Any);
@@ -470,7 +499,7 @@ pub(crate) fn parse_type(s: &str) -> Option<AttrType> {
         .and_then(|r| r.strip_suffix(']'))
     {
         return match parse_type(inner)? {
-            t @ (AttrType::Primitive(_) | AttrType::Array(_)) => {
+            t @ (AttrType::Primitive(_) | AttrType::Array(_) | AttrType::Any) => {
                 Some(AttrType::Template(Box::new(t)))
             }
             _ => None,
@@ -480,6 +509,14 @@ pub(crate) fn parse_type(s: &str) -> Option<AttrType> {
         return primitive(elem).map(AttrType::Array);
     }
     primitive(s).map(AttrType::Primitive)
+}
+
+/// The body field types, for messages.
+fn body_types() -> String {
+    format!(
+        "{}, or enum (`type: enum` beside `members:`)",
+        BODY_TYPES[..BODY_TYPES.len() - 1].join(", ")
+    )
 }
 
 fn primitive(s: &str) -> Option<Primitive> {

@@ -562,3 +562,484 @@ fn a_registry_is_read_once_per_process_however_many_ask_at_once() {
     assert!(Arc::ptr_eq(&first[0], &load(&root).unwrap()));
     assert!(load_uncached(&root).is_err());
 }
+
+/// A manifest with no dependencies.
+const BARE_MANIFEST: &str = "schema_url: https://example.com/schemas/1.0.0\n";
+
+/// Writes `files` (path from the root, contents) below `root`.
+fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, contents) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// The registry of `files`, with `mapping` as KNHK_REGISTRY_DEPENDENCIES.
+fn load_files(files: &[(&str, &str)], mapping: Option<&str>) -> Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    load_mapped(dir.path(), mapping)
+}
+
+/// The registry, or a panic listing the findings.
+fn loaded(result: Loaded) -> Registry {
+    result.unwrap_or_else(|findings| {
+        panic!(
+            "{}",
+            findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+fn attribute_names(g: &ResolvedGroup) -> Vec<&str> {
+    g.attributes
+        .iter()
+        .map(|a| a.attribute.name.as_str())
+        .collect()
+}
+
+/// `registry.shop` (attribute group) defining `shop.order.id` and `shop.order.lines`,
+/// followed by `rest`.
+fn shop_with(rest: &str) -> String {
+    format!(
+        "\
+groups:
+  - id: registry.shop
+    type: attribute_group
+    brief: Shop attributes.
+    attributes:
+      - id: shop.order.id
+        type: string
+        stability: development
+        brief: The order.
+        note: Unique per shop.
+        examples: ['A-17']
+      - id: shop.order.lines
+        type: int
+        stability: development
+        brief: How many lines the order has.
+{}",
+        rest.strip_prefix('\n').unwrap_or(rest)
+    )
+}
+
+#[test]
+fn a_v1_include_gives_the_group_the_included_attributes() {
+    let shop = shop_with(
+        "
+  - id: shop.common
+    type: attribute_group
+    brief: What every shop span has.
+    attributes:
+      - ref: shop.order.id
+        requirement_level: required
+  - id: span.shop.checkout
+    type: span
+    span_kind: internal
+    stability: development
+    brief: Checking out.
+    constraints:
+      - include: shop.common
+    attributes:
+      - ref: shop.order.lines
+        requirement_level: opt_in
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    let span = registry.group("span.shop.checkout").unwrap();
+    assert_eq!(
+        span.group.includes,
+        [(
+            "shop.common".to_owned(),
+            model::Location {
+                file: "shop.yaml".to_owned(),
+                line: 28
+            }
+        )]
+    );
+    // The included attributes first, with the requirement level the include gives.
+    assert_eq!(attribute_names(span), ["shop.order.id", "shop.order.lines"]);
+    assert_eq!(
+        span.attributes[0].requirement,
+        model::RequirementLevel::Required
+    );
+    assert_eq!(
+        span.attributes[1].requirement,
+        model::RequirementLevel::OptIn
+    );
+}
+
+#[test]
+fn a_spans_events_are_read() {
+    let shop = shop_with(
+        "
+  - id: event.shop.order.placed
+    type: event
+    name: shop.order.placed
+    stability: development
+    brief: An order was placed.
+  - id: span.shop.checkout
+    type: span
+    span_kind: internal
+    stability: development
+    brief: Checking out.
+    events: [shop.order.placed, shop.order.paid]
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    let span = registry.group("span.shop.checkout").unwrap();
+    let (events, at) = span.group.events.as_ref().unwrap();
+    assert_eq!(events, &["shop.order.placed", "shop.order.paid"]);
+    assert_eq!((at.file.as_str(), at.line), ("shop.yaml", 26));
+}
+
+#[test]
+fn deprecated_as_a_string_is_the_note_and_stands_in_for_brief_and_examples() {
+    let shop = shop_with(
+        "
+      - id: shop.order.number
+        type: string
+        stability: development
+        deprecated: Use `shop.order.id`.
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    let number = &registry.attributes["shop.order.number"];
+    assert_eq!(
+        number.deprecated,
+        Some(model::Deprecated {
+            reason: "uncategorized".to_owned(),
+            renamed_to: None,
+            note: Some("Use `shop.order.id`.".to_owned()),
+        })
+    );
+    assert_eq!(
+        (number.brief.as_ref(), number.examples.as_ref()),
+        (None, None)
+    );
+}
+
+#[test]
+fn entity_groups_are_entities_in_v1_and_v2_files() {
+    let shop = shop_with(
+        "
+  - id: entity.shop.store
+    type: entity
+    name: shop.store
+    stability: development
+    brief: A store.
+    attributes:
+      - ref: shop.order.id
+        requirement_level: required
+",
+    );
+    let v2 = "\
+file_format: definition/2
+entities:
+  - type: shop.warehouse
+    stability: development
+    brief: A warehouse.
+    attributes:
+      - ref: shop.order.lines
+        requirement_level: recommended
+";
+    let registry = loaded(load_files(
+        &[
+            ("manifest.yaml", BARE_MANIFEST),
+            ("shop.yaml", &shop),
+            ("entities.yaml", v2),
+        ],
+        None,
+    ));
+    for (id, name, attribute) in [
+        ("entity.shop.store", "shop.store", "shop.order.id"),
+        (
+            "entity.shop.warehouse",
+            "shop.warehouse",
+            "shop.order.lines",
+        ),
+    ] {
+        let g = registry.group(id).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(g.group.ty, model::GroupType::Entity, "{id}");
+        assert_eq!(g.group.name.as_deref(), Some(name), "{id}");
+        assert_eq!(attribute_names(g), [attribute], "{id}");
+    }
+}
+
+#[test]
+fn a_refs_overrides_are_applied_to_the_groups_attribute_not_the_definition() {
+    let shop = shop_with(
+        "
+  - id: event.shop.order.placed
+    type: event
+    name: shop.order.placed
+    stability: development
+    brief: An order was placed.
+    attributes:
+      - ref: shop.order.id
+        brief: The order placed.
+        note: As the customer sees it.
+        examples: ['B-2', 'C-3']
+        requirement_level:
+          conditionally_required: when the shop numbers orders
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    let event = registry.group("shop.order.placed").unwrap();
+    let id = &event.attributes[0];
+    assert_eq!(id.attribute.brief.as_deref(), Some("The order placed."));
+    assert_eq!(
+        id.attribute.note.as_deref(),
+        Some("As the customer sees it.")
+    );
+    assert_eq!(
+        id.attribute.examples,
+        Some(vec![
+            model::Example::Str("B-2".to_owned()),
+            model::Example::Str("C-3".to_owned())
+        ])
+    );
+    assert_eq!(
+        id.requirement,
+        model::RequirementLevel::ConditionallyRequired("when the shop numbers orders".to_owned())
+    );
+    // What the ref does not override is the definition's.
+    assert_eq!(
+        id.attribute.ty,
+        Some(model::AttrType::Primitive(model::Primitive::String))
+    );
+    assert_eq!(id.attribute.stability, Some(model::Stability::Development));
+    let def = &registry.attributes["shop.order.id"];
+    assert_eq!(
+        (def.brief.as_deref(), def.note.as_deref()),
+        (Some("The order."), Some("Unique per shop."))
+    );
+    assert_eq!(
+        def.examples,
+        Some(vec![model::Example::Str("A-17".to_owned())])
+    );
+}
+
+#[test]
+fn a_url_dependency_is_loaded_from_the_directory_the_variable_maps_it_to() {
+    let manifest = "\
+schema_url: https://example.com/schemas/1.0.0
+dependencies:
+  - schema_url: https://opentelemetry.io/schemas/1.44.0
+    registry_path: https://example.com/semconv-1.44.0.zip[model]
+";
+    let shop = shop_with(
+        "
+  - id: event.shop.order.placed
+    type: event
+    name: shop.order.placed
+    stability: development
+    brief: An order was placed.
+    attributes:
+      - ref: code.function.name
+        requirement_level: recommended
+",
+    );
+    let dep = tempfile::tempdir().unwrap();
+    write_files(dep.path(), &[("code.yaml", OTEL)]);
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("manifest.yaml", manifest), ("shop.yaml", &shop)],
+    );
+    // Two pairs, spaces around them: the second is this dependency's.
+    let mapping = format!(
+        "https://example.com/schemas/9=/nowhere ; https://opentelemetry.io/schemas/1.44.0={}",
+        dep.path().display()
+    );
+    let registry = loaded(load_mapped(dir.path(), Some(&mapping)));
+    let event = registry.group("shop.order.placed").unwrap();
+    assert_eq!(attribute_names(event), ["code.function.name"]);
+    assert!(registry.attributes.contains_key("code.function.name"));
+    assert!(
+        !registry
+            .own_attributes
+            .iter()
+            .any(|a| a.name == "code.function.name")
+    );
+    assert!(
+        registry
+            .files
+            .iter()
+            .any(|f| f.starts_with(dep.path()) && f.ends_with("code.yaml"))
+    );
+
+    // Mapped to a directory that is not there: the finding says which.
+    let missing = dep.path().join("absent");
+    let mapping = format!(
+        "https://opentelemetry.io/schemas/1.44.0={}",
+        missing.display()
+    );
+    let findings = load_mapped(dir.path(), Some(&mapping)).unwrap_err();
+    let dependency: Vec<_> = findings
+        .iter()
+        .filter(|f| f.id == "unresolved_dependency")
+        .collect();
+    assert_eq!(dependency.len(), 1, "{findings:#?}");
+    assert_eq!(dependency[0].at.line, 3);
+    assert!(
+        dependency[0].message.contains(&format!(
+            "KNHK_REGISTRY_DEPENDENCIES maps `https://opentelemetry.io/schemas/1.44.0` to {}, which is not a directory",
+            missing.display()
+        )),
+        "{}",
+        dependency[0]
+    );
+}
+
+#[test]
+fn event_bodies_of_any_value_types_are_read() {
+    let shop = shop_with(
+        "
+  - id: event.shop.chat
+    type: event
+    name: shop.chat
+    stability: development
+    brief: A chat message.
+    body:
+      id: shop.chat
+      type: map
+      requirement_level: opt_in
+      stability: development
+      fields:
+        - id: content
+          type: undefined
+          requirement_level: opt_in
+          stability: development
+          brief: What was said.
+        - id: tool_calls
+          type: map[]
+          requirement_level: recommended
+          stability: development
+          brief: The tools called.
+          fields:
+            - id: kind
+              type: enum
+              requirement_level: required
+              stability: development
+              members:
+                - id: function
+                  value: function
+                  stability: development
+            - id: arguments
+              type: bytes
+              requirement_level: opt_in
+              stability: development
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    let body = registry
+        .group("shop.chat")
+        .unwrap()
+        .group
+        .body
+        .clone()
+        .unwrap();
+    fn shape(f: &model::BodyField) -> String {
+        let fields: Vec<String> = f.fields.iter().map(shape).collect();
+        if fields.is_empty() {
+            format!("{}: {}", f.id, f.ty)
+        } else {
+            format!("{}: {} {{{}}}", f.id, f.ty, fields.join(", "))
+        }
+    }
+    assert_eq!(
+        shape(&body),
+        "shop.chat: map {content: undefined, tool_calls: map[] {kind: enum, arguments: bytes}}"
+    );
+    assert_eq!((body.at.line, body.fields[1].fields[0].at.line), (22, 38));
+}
+
+/// Weaver's `any` is an attribute type (also as `template[any]`), not the type of a
+/// body field (an `AnyValue`'s types are the primitives, their arrays, `map`, `map[]`,
+/// `bytes`, `undefined` and `enum`).
+#[test]
+fn any_is_an_attribute_type_and_not_a_body_field_type() {
+    let shop = shop_with(
+        "
+      - id: shop.order.extra
+        type: any
+        stability: development
+        brief: Anything the shop adds.
+      - id: shop.order.field
+        type: template[any]
+        stability: development
+        brief: A field of the order, by name.
+",
+    );
+    let registry = loaded(load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &shop)],
+        None,
+    ));
+    assert_eq!(
+        registry.attributes["shop.order.extra"].ty,
+        Some(model::AttrType::Any)
+    );
+    let field = registry.attributes["shop.order.field"].ty.clone().unwrap();
+    assert_eq!(
+        field,
+        model::AttrType::Template(Box::new(model::AttrType::Any))
+    );
+    assert_eq!(field.name(), "template[any]");
+
+    let with_body = shop_with(
+        "
+  - id: event.shop.chat
+    type: event
+    name: shop.chat
+    stability: development
+    brief: A chat message.
+    body:
+      id: shop.chat
+      type: map
+      requirement_level: opt_in
+      fields:
+        - id: content
+          type: any
+          requirement_level: opt_in
+",
+    );
+    let findings = load_files(
+        &[("manifest.yaml", BARE_MANIFEST), ("shop.yaml", &with_body)],
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(
+        (f.id, f.at.file.as_str(), f.at.line),
+        ("invalid_registry", "shop.yaml", 27),
+        "{f}"
+    );
+    assert!(
+        f.message.starts_with(
+            "unknown body field type `any`: boolean, int, double, string, boolean[], int[], double[], string[], map, map[], bytes, undefined, or enum"
+        ) && f.message.ends_with("; `any` is an attribute type, not a body field's"),
+        "{f}"
+    );
+}
