@@ -55,7 +55,7 @@ fn marker(ty: Option<&AttrType>) -> Option<TokenStream> {
     };
     Some(match ty? {
         AttrType::Primitive(p) => primitive(*p),
-        AttrType::Enum(_) => quote!(&'static str),
+        AttrType::Enum(members) => primitive(crate::registry::model::enum_value_type(members)),
         AttrType::Array(p) => {
             let p = primitive(*p);
             quote!(&'static [#p])

@@ -153,6 +153,24 @@ pub(crate) enum MemberValue {
     Double(f64),
 }
 
+/// The type of an enum attribute's values, from its members': `int` when every value
+/// is an int (`rpc.grpc.status_code`), `double` when they are numbers and one is not
+/// an int, `string` otherwise.
+pub(crate) fn enum_value_type(members: &[Member]) -> Primitive {
+    let ints = members
+        .iter()
+        .all(|m| matches!(m.value, MemberValue::Int(_)));
+    let numbers = members
+        .iter()
+        .all(|m| matches!(m.value, MemberValue::Int(_) | MemberValue::Double(_)));
+    match (members.is_empty(), ints, numbers) {
+        (true, ..) => Primitive::String,
+        (false, true, _) => Primitive::Int,
+        (false, false, true) => Primitive::Double,
+        _ => Primitive::String,
+    }
+}
+
 /// An attribute's type.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum AttrType {

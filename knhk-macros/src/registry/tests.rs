@@ -1083,3 +1083,29 @@ fn any_is_an_attribute_type_and_not_a_body_field_type() {
         "{f}"
     );
 }
+
+#[test]
+fn an_enums_value_type_is_its_members_values_type() {
+    use model::{Member, MemberValue, Primitive, enum_value_type};
+    let member = |value| Member {
+        id: "m".to_owned(),
+        value,
+        brief: None,
+        note: None,
+        stability: None,
+        deprecated: None,
+        at: model::Location {
+            file: "f.yaml".to_owned(),
+            line: 1,
+        },
+    };
+    let int = || member(MemberValue::Int(0));
+    let double = || member(MemberValue::Double(0.5));
+    let string = || member(MemberValue::Str("ok".to_owned()));
+    assert_eq!(enum_value_type(&[int(), int()]), Primitive::Int);
+    assert_eq!(enum_value_type(&[int(), double()]), Primitive::Double);
+    assert_eq!(enum_value_type(&[string(), string()]), Primitive::String);
+    // Strings and numbers: recorded as strings.
+    assert_eq!(enum_value_type(&[int(), string()]), Primitive::String);
+    assert_eq!(enum_value_type(&[]), Primitive::String);
+}

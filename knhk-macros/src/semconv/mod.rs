@@ -460,10 +460,8 @@ fn rust_type(ty: &AttrType) -> TokenStream {
             quote!(&'static [#t])
         }
         AttrType::Template(inner) => rust_type(inner),
-        AttrType::Enum(members) => match members.first().map(|m| &m.value) {
-            Some(MemberValue::Double(_)) => quote!(f64),
-            _ => quote!(i64),
-        },
+        // A string enum's key is its generated enum's (not this).
+        AttrType::Enum(members) => primitive_type(crate::registry::model::enum_value_type(members)),
         AttrType::Any => quote!(&'static str),
     }
 }

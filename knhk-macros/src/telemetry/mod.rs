@@ -4,7 +4,7 @@
 //! write by hand.
 
 use crate::diag::Errors;
-use crate::registry::model::{AttrType, GroupType, Primitive, RequirementLevel};
+use crate::registry::model::{AttrType, GroupType, Primitive, RequirementLevel, enum_value_type};
 use crate::registry::{self, Registry, ResolvedGroup};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
@@ -278,8 +278,9 @@ fn check_and_expand(kind: Kind, call: Call) -> TokenStream {
         let ty = attr.attribute.ty.as_ref();
         let is_string = matches!(
             ty,
-            Some(AttrType::Primitive(Primitive::String) | AttrType::Enum(_) | AttrType::Any)
-        ) || matches!(ty, Some(AttrType::Template(inner)) if **inner == AttrType::Primitive(Primitive::String));
+            Some(AttrType::Primitive(Primitive::String) | AttrType::Any)
+        ) || matches!(ty, Some(AttrType::Enum(members)) if enum_value_type(members) == Primitive::String)
+            || matches!(ty, Some(AttrType::Template(inner)) if **inner == AttrType::Primitive(Primitive::String));
         let value = match &f.value {
             Written::Later(underscore) => {
                 if kind == Kind::Event {
@@ -374,12 +375,12 @@ fn check_and_expand(kind: Kind, call: Call) -> TokenStream {
 }
 
 /// The `T` of `semconv::Value<T>` for an attribute type; `None` for `any` (no check).
+/// An enum's is its members' values' type: a string enum takes strings (it is open:
+/// values outside its members are allowed), an int enum integers.
 fn marker(ty: Option<&AttrType>) -> Result<Option<TokenStream>, &'static str> {
     Ok(Some(match ty {
-        Some(AttrType::Primitive(Primitive::Int)) => quote!(i64),
-        Some(AttrType::Primitive(Primitive::Double)) => quote!(f64),
-        Some(AttrType::Primitive(Primitive::Boolean)) => quote!(bool),
-        Some(AttrType::Primitive(Primitive::String) | AttrType::Enum(_)) => quote!(&'static str),
+        Some(AttrType::Primitive(p)) => primitive_marker(*p),
+        Some(AttrType::Enum(members)) => primitive_marker(enum_value_type(members)),
         Some(AttrType::Template(inner)) => return marker(Some(inner)),
         Some(AttrType::Array(_)) => {
             return Err(
@@ -388,4 +389,13 @@ fn marker(ty: Option<&AttrType>) -> Result<Option<TokenStream>, &'static str> {
         }
         Some(AttrType::Any) | None => return Ok(None),
     }))
+}
+
+fn primitive_marker(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::Int => quote!(i64),
+        Primitive::Double => quote!(f64),
+        Primitive::Boolean => quote!(bool),
+        Primitive::String => quote!(&'static str),
+    }
 }

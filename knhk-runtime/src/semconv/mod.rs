@@ -90,8 +90,10 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 /// and record what [`recorded`](Value::recorded) gives.
 ///
 /// `int` attributes take the integer types, `double` the floats, `boolean` `bool`,
-/// `string` and enum attributes `str`, `String` and the like (an enum's generated type
-/// through its `as_str()`). A type alias is its type; a newtype implements this trait to
+/// `string` attributes `str`, `String` and the like; an enum attribute takes what its
+/// members' values are: integers for an enum of ints (`Key<i64>`), and for an enum of
+/// strings its generated type or any string (the enum is open: values outside its
+/// members are allowed). A type alias is its type; a newtype implements this trait to
 /// be recorded as what it wraps:
 ///
 /// ```
@@ -110,7 +112,7 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a value of an attribute of type `{T}`",
     label = "the registry declares this attribute's values as `{T}`",
-    note = "an `int` attribute takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum `&str`, `String` or the generated enum, an array a slice, `Vec` or array of those; a newtype can `impl Value<{T}>`"
+    note = "an `int` attribute or enum of ints takes integers, a `double` floats, a `boolean` `bool`, a `string` or enum of strings `&str`, `String` or the generated enum, an array a slice, `Vec` or array of those; a newtype can `impl Value<{T}>`"
 )]
 pub trait Value<T: ?Sized> {
     /// What `tracing` records.
