@@ -883,8 +883,8 @@ impl<M: Mapping> LockchainReader<M> {
         }
         Err(LockchainError::HeaderChanged {
             path: self.path.clone(),
-            found: on_disk.committed(),
-            expected: mine.committed(),
+            found: Box::new(on_disk.committed()),
+            expected: Box::new(mine.committed()),
             reader: M::SHARED && same_chain,
         })
     }

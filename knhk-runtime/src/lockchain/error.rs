@@ -214,9 +214,9 @@ pub enum LockchainError {
         /// The file.
         path: PathBuf,
         /// What the header on disk says.
-        found: CommittedHeader,
+        found: Box<CommittedHeader>,
         /// What the handle last wrote or read.
-        expected: CommittedHeader,
+        expected: Box<CommittedHeader>,
         /// The handle is a reader, for which a header ahead by whole entries is not a
         /// change.
         reader: bool,
