@@ -191,6 +191,32 @@ fn generate(krate: &syn::Path, root: &std::path::Path, registry: &Registry) -> T
                             self.as_str()
                         }
                     }
+                    // A string enum is open (values outside its members are allowed,
+                    // as OpenTelemetry's are): its key takes any string too.
+                    #[diagnostic::do_not_recommend]
+                    impl #krate::semconv::Value<#enum_ident> for str {
+                        type Recorded<'a> = &'a str where Self: 'a;
+                        #[inline(always)]
+                        fn recorded(&self) -> &str {
+                            self
+                        }
+                    }
+                    #[diagnostic::do_not_recommend]
+                    impl #krate::semconv::Value<#enum_ident> for ::std::string::String {
+                        type Recorded<'a> = &'a str where Self: 'a;
+                        #[inline(always)]
+                        fn recorded(&self) -> &str {
+                            self
+                        }
+                    }
+                    #[diagnostic::do_not_recommend]
+                    impl #krate::semconv::Value<#enum_ident> for ::std::borrow::Cow<'_, str> {
+                        type Recorded<'a> = &'a str where Self: 'a;
+                        #[inline(always)]
+                        fn recorded(&self) -> &str {
+                            self
+                        }
+                    }
                 });
                 quote!(#enum_ident)
             }

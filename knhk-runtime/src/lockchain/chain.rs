@@ -780,7 +780,7 @@ impl<M: Mapping> LockchainReader<M> {
         let _entered = span.enter();
         let result = self.verify_with_header().map(|(head, _)| head);
         if let Err(e) = &result {
-            span.record(crate::semconv::ERROR_TYPE, e.kind());
+            crate::semconv::keys::ERROR_TYPE.record(&span, e.kind());
         }
         result
     }

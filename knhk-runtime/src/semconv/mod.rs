@@ -376,4 +376,25 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_string_enum_key_takes_any_string_its_enum_being_open() {
+        let recorded = Recorded::default();
+        let subscriber = tracing_subscriber::registry().with(recorded.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!("s", error.type = tracing::field::Empty);
+            let key: Key<ErrorType> = keys::ERROR_TYPE;
+            key.record(&span, "hash mismatch");
+            key.record(&span, String::from("timeout"));
+            key.record(&span, std::borrow::Cow::Borrowed("refused"));
+        });
+        assert_eq!(
+            *recorded.0.lock().unwrap(),
+            [
+                "error.type=\"hash mismatch\"",
+                "error.type=\"timeout\"",
+                "error.type=\"refused\""
+            ]
+        );
+    }
 }
