@@ -97,9 +97,16 @@ fn parse(kind: Kind, input: ParseStream<'_>) -> syn::Result<Call> {
             break;
         }
     }
-    let level: Ident = input
-        .parse()
-        .map_err(|e| syn::Error::new(e.span(), usage(kind)))?;
+    let level: Ident = input.parse().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!(
+                "expected the level before the {}'s name; {}",
+                kind.word(),
+                usage(kind)
+            ),
+        )
+    })?;
     if !["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level.to_string().as_str()) {
         return Err(syn::Error::new(
             level.span(),
@@ -109,6 +116,19 @@ fn parse(kind: Kind, input: ParseStream<'_>) -> syn::Result<Call> {
     input
         .parse::<Token![,]>()
         .map_err(|e| syn::Error::new(e.span(), usage(kind)))?;
+    if !input.peek(LitStr)
+        && let Ok(path) = input.fork().call(dotted)
+    {
+        // The name written as the attributes are, unquoted: quote it.
+        return Err(syn::Error::new_spanned(
+            &path.tokens,
+            format!(
+                "the {}'s name is a string: write `\"{}\"`",
+                kind.word(),
+                path.name
+            ),
+        ));
+    }
     let name: LitStr = input.parse().map_err(|e| {
         syn::Error::new(
             e.span(),
@@ -145,7 +165,13 @@ fn parse(kind: Kind, input: ParseStream<'_>) -> syn::Result<Call> {
     })
 }
 
-fn parse_field(input: ParseStream<'_>) -> syn::Result<Field> {
+/// A dotted name (`shop.order.id`) as written.
+struct Dotted {
+    name: String,
+    tokens: TokenStream,
+}
+
+fn dotted(input: ParseStream<'_>) -> syn::Result<Dotted> {
     let mut parts = vec![Ident::parse_any(input)?];
     while input.peek(Token![.]) {
         input.parse::<Token![.]>()?;
@@ -163,8 +189,16 @@ fn parse_field(input: ParseStream<'_>) -> syn::Result<Field> {
         }
         p.to_tokens(&mut tokens);
     }
+    Ok(Dotted { name, tokens })
+}
+
+fn parse_field(input: ParseStream<'_>) -> syn::Result<Field> {
+    let Dotted { name, tokens } = dotted(input)?;
     input.parse::<Token![=]>().map_err(|e| {
-        syn::Error::new(e.span(), format!("expected `=` and a value after `{name}`"))
+        syn::Error::new(
+            e.span(),
+            format!("expected `=` and a value after `{name}`: write `{name} = value`"),
+        )
     })?;
     let value = if input.peek(Token![%]) {
         input.parse::<Token![%]>()?;
