@@ -346,8 +346,8 @@ fn verify_notices_a_header_changed_behind_a_writer() {
     match chain.verify() {
         Err(
             ref e @ LockchainError::HeaderChanged {
-                found,
-                expected,
+                ref found,
+                ref expected,
                 reader,
                 ..
             },
@@ -433,8 +433,8 @@ fn a_reader_accepts_a_header_ahead_of_it_but_no_other_change() {
         match reader.verify() {
             Err(
                 ref e @ LockchainError::HeaderChanged {
-                    found,
-                    expected,
+                    ref found,
+                    ref expected,
                     reader,
                     ..
                 },
