@@ -94,7 +94,12 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 /// members' values are: integers for an enum of ints (`Key<i64>`), and for an enum of
 /// strings its generated type or any string (the enum is open: values outside its
 /// members are allowed). A type alias is its type; a newtype implements this trait to
-/// be recorded as what it wraps:
+/// be recorded as what it wraps.
+///
+/// Integers are recorded as `i64` and floats as `f64`, whatever their Rust type:
+/// OpenTelemetry's integers are signed 64-bit, and `tracing-opentelemetry` records a
+/// `u64` given to a span as text. An unsigned value above `i64::MAX` is recorded as
+/// `i64::MAX`. A newtype does the same:
 ///
 /// ```
 /// use knhk_runtime::semconv::Value;
@@ -102,9 +107,9 @@ impl<T: ?Sized> fmt::Debug for Key<T> {
 /// struct Ticks(u64);
 ///
 /// impl Value<i64> for Ticks {
-///     type Recorded<'a> = u64;
-///     fn recorded(&self) -> u64 {
-///         self.0
+///     type Recorded<'a> = i64;
+///     fn recorded(&self) -> i64 {
+///         i64::try_from(self.0).unwrap_or(i64::MAX)
 ///     }
 /// }
 /// assert_eq!(Ticks(7).recorded(), 7);
@@ -124,20 +129,35 @@ pub trait Value<T: ?Sized> {
     fn recorded(&self) -> Self::Recorded<'_>;
 }
 
-macro_rules! copied {
-    ($target:ty: $($t:ty),*) => {$(
+// Widened to what OpenTelemetry holds: `i64`, `f64`.
+macro_rules! widened {
+    ($target:ident: $($t:ty),*) => {$(
         impl Value<$target> for $t {
-            type Recorded<'a> = $t;
+            type Recorded<'a> = $target;
             #[inline(always)]
-            fn recorded(&self) -> $t {
-                *self
+            fn recorded(&self) -> $target {
+                $target::from(*self)
             }
         }
     )*};
 }
-copied!(i64: i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
-copied!(f64: f32, f64);
-copied!(bool: bool);
+widened!(i64: i8, i16, i32, i64, u8, u16, u32);
+widened!(f64: f32, f64);
+widened!(bool: bool);
+
+// Saturated at `i64::MAX`.
+macro_rules! saturated {
+    ($($t:ty),*) => {$(
+        impl Value<i64> for $t {
+            type Recorded<'a> = i64;
+            #[inline(always)]
+            fn recorded(&self) -> i64 {
+                i64::try_from(*self).unwrap_or(i64::MAX)
+            }
+        }
+    )*};
+}
+saturated!(u64, usize, isize);
 
 macro_rules! text {
     ($($t:ty),*) => {$(
