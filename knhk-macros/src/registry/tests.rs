@@ -552,10 +552,10 @@ fn knhk_runtime_registry_keeps_every_rule() {
     // The metrics and their UCUM units; the hot-path ones share their attributes
     // through a YAML anchor.
     for (id, instrument, unit, attributes) in [
-        ("metric.knhk.path.duration", "histogram", "{tick}", 3),
-        ("metric.knhk.path.calls", "counter", "{call}", 3),
-        ("metric.knhk.path.over_budget", "counter", "{call}", 3),
-        ("metric.knhk.path.allocations", "counter", "{allocation}", 3),
+        ("metric.knhk.path.duration", "histogram", "{tick}", 5),
+        ("metric.knhk.path.calls", "counter", "{call}", 5),
+        ("metric.knhk.path.over_budget", "counter", "{call}", 5),
+        ("metric.knhk.path.allocations", "counter", "{allocation}", 5),
         (
             "metric.knhk.lockchain.committed_size",
             "updowncounter",
