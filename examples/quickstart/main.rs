@@ -27,6 +27,10 @@
 //! registry and `examples/registry/` by a `RegistryCheckLayer`, which prints one line
 //! at the end: events, spans, registry violations and coverage.
 //!
+//! Built with feature `otel` and run with `OTEL_EXPORTER_OTLP_ENDPOINT` set (to a
+//! collector's OTLP/gRPC receiver, `http://localhost:4317`), it also exports the spans,
+//! events and hot-path metrics there, and flushes them before it exits.
+//!
 //! Exit status: 0 when the gate fails on the deliberate violation alone, 1 when any
 //! other path breaks its budget, the deliberate one is not caught or the telemetry
 //! breaks its registry, 2 for bad arguments, 3 when the report cannot be sealed.
@@ -51,6 +55,61 @@ use tracing_subscriber::{Layer, fmt};
 #[allow(dead_code)]
 mod semconv {
     knhk_runtime::semconv!("registry");
+}
+
+/// The OpenTelemetry export, when built with feature `otel`.
+#[cfg(feature = "otel")]
+mod export {
+    use knhk_runtime::telemetry::otel::{ENDPOINT_VAR, Otel};
+
+    pub(crate) type Export = Option<Otel>;
+
+    pub(crate) fn start() -> Result<Export, String> {
+        Otel::from_env("knhk-quickstart").map_err(|e| format!("OpenTelemetry export: {e}"))
+    }
+
+    pub(crate) fn layer<S>(export: &Export) -> Option<impl tracing_subscriber::Layer<S>>
+    where
+        S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    {
+        export.as_ref().map(Otel::layer)
+    }
+
+    pub(crate) fn finish(export: Export) -> Option<String> {
+        let Some(otel) = export else {
+            return Some(format!(
+                "OpenTelemetry export: off ({ENDPOINT_VAR} is not set)"
+            ));
+        };
+        let endpoint = otel.endpoint().unwrap_or_default().to_owned();
+        Some(match otel.shutdown() {
+            Ok(()) => format!(
+                "OpenTelemetry export: spans, events and hot-path metrics sent to {endpoint}"
+            ),
+            Err(e) => {
+                eprintln!("OpenTelemetry export: {e}");
+                format!("OpenTelemetry export: failed ({endpoint})")
+            }
+        })
+    }
+}
+
+/// Without feature `otel`: nothing to export.
+#[cfg(not(feature = "otel"))]
+mod export {
+    pub(crate) struct Export;
+
+    pub(crate) fn start() -> Result<Export, String> {
+        Ok(Export)
+    }
+
+    pub(crate) fn layer(_: &Export) -> Option<tracing_subscriber::layer::Identity> {
+        None
+    }
+
+    pub(crate) fn finish(_: Export) -> Option<String> {
+        None
+    }
 }
 
 const LEVELS: usize = 64;
@@ -292,6 +351,15 @@ fn main() -> ExitCode {
     // Print the over-budget events the runtime emits (target `knhk::performance`), and
     // check everything emitted, at every level, against the registries.
     let check = RegistryCheckLayer::new([knhk_runtime::semconv::registry(), semconv::registry()]);
+    // Built with feature `otel` and run with OTEL_EXPORTER_OTLP_ENDPOINT set, the same
+    // telemetry and the hot paths' statistics go to that collector too.
+    let export = match export::start() {
+        Ok(export) => export,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
     tracing_subscriber::registry()
         .with(
             fmt::layer()
@@ -300,6 +368,7 @@ fn main() -> ExitCode {
                 .with_filter(LevelFilter::INFO),
         )
         .with(check.clone())
+        .with(export::layer(&export))
         .init();
 
     let calibration = knhk_runtime::tick::calibrate();
@@ -389,6 +458,12 @@ fn main() -> ExitCode {
             "  not emitted in this run: {}",
             telemetry.coverage.unseen.join(", ")
         );
+    }
+    // Spans and events still batched, and the metrics as they stand now, reach the
+    // collector before the process ends. A collector that cannot be reached is said,
+    // but does not change what the gate decided.
+    if let Some(said) = export::finish(export) {
+        println!("{said}");
     }
     if passed && telemetry.violations() == 0 {
         ExitCode::SUCCESS

@@ -180,3 +180,139 @@ fn bad_arguments_exit_2_with_the_usage() {
         assert!(run.stderr.contains("usage: quickstart"), "{}", run.stderr);
     }
 }
+
+#[cfg(feature = "otel")]
+#[path = "../../knhk-runtime/tests/otlp_receiver/mod.rs"]
+mod otlp_receiver;
+
+/// Built with feature `otel`, the quickstart exports what it emits and its hot paths'
+/// statistics to the collector `OTEL_EXPORTER_OTLP_ENDPOINT` names, and has sent them
+/// all by the time it exits.
+#[test]
+#[cfg(feature = "otel")]
+fn with_an_endpoint_it_exports_to_the_collector_and_flushes_before_it_exits() {
+    use opentelemetry_proto::tonic::common::v1::{KeyValue, any_value};
+    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+
+    fn string<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
+        attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
+            match kv.value.as_ref()?.value.as_ref()? {
+                any_value::Value::StringValue(s) => Some(s.as_str()),
+                _ => None,
+            }
+        })
+    }
+
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let receiver = otlp_receiver::Receiver::start();
+    let dir = scratch("otel");
+    let run = quickstart(|c| {
+        c.arg("--out-dir")
+            .arg(&dir)
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
+            // No periodic export during the run: what arrives was flushed at the end.
+            .env("OTEL_METRIC_EXPORT_INTERVAL", "3600000")
+            .env_remove("OTEL_SDK_DISABLED")
+            .env_remove("OTEL_SERVICE_NAME");
+    });
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "OpenTelemetry export: spans, events and hot-path metrics sent to {}",
+            receiver.endpoint
+        )),
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout,
+        run.stderr
+    );
+    telemetry_is_clean(&run.stdout);
+
+    // Spans: the submissions, named by their operation (`otel.name`), each carrying the
+    // registry span's attributes. The batch queue keeps what it can of 300 000.
+    let traces = receiver.received.traces.lock().unwrap().clone();
+    let submits: Vec<_> = traces
+        .iter()
+        .flat_map(|t| &t.resource_spans)
+        .flat_map(|r| &r.scope_spans)
+        .flat_map(|s| &s.spans)
+        .filter(|s| s.name == "submit")
+        .collect();
+    assert!(!submits.is_empty(), "no submission span arrived");
+    let int = |attributes: &[KeyValue], key: &str| {
+        attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
+            match kv.value.as_ref()?.value.as_ref()? {
+                any_value::Value::IntValue(i) => Some(*i),
+                _ => None,
+            }
+        })
+    };
+    for span in &submits {
+        assert!(
+            string(&span.attributes, "orders.side").is_some_and(|s| s == "buy" || s == "sell")
+                && int(&span.attributes, "orders.order.id").is_some()
+                && int(&span.attributes, "orders.price").is_some(),
+            "{:?}",
+            span.attributes
+        );
+    }
+
+    // Events: the deliberate violation's over-budget event, and the lockchain's sync.
+    let records: Vec<_> = receiver
+        .received
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l.resource_logs.clone())
+        .flat_map(|r| r.scope_logs)
+        .flat_map(|s| s.log_records)
+        .collect();
+    assert!(
+        records
+            .iter()
+            .any(|r| r.event_name == "knhk.performance.budget_exceeded"
+                && string(&r.attributes, "code.function.name") == Some("book.checksum")),
+        "no over-budget event of book.checksum"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r.event_name == "knhk.lockchain.synced")
+    );
+
+    // Metrics: one export, at exit, with every hot path's histogram.
+    let metrics = receiver.received.metrics.lock().unwrap().clone();
+    assert_eq!(metrics.len(), 1, "one export, at exit");
+    let resource_metrics = &metrics[0].resource_metrics[0];
+    let resource = &resource_metrics.resource.as_ref().unwrap().attributes;
+    assert_eq!(string(resource, "service.name"), Some("knhk-quickstart"));
+    let duration = resource_metrics.scope_metrics[0]
+        .metrics
+        .iter()
+        .find(|m| m.name == "knhk.path.duration")
+        .expect("no knhk.path.duration");
+    let Some(Data::Histogram(histogram)) = &duration.data else {
+        panic!("{duration:?}");
+    };
+    for path in ["book.lowest_level", "book.level_of", "book.checksum"] {
+        let point = histogram
+            .data_points
+            .iter()
+            .find(|p| string(&p.attributes, "code.function.name") == Some(path))
+            .unwrap_or_else(|| panic!("no histogram of {path}"));
+        assert!(point.count > 0, "{path}: {point:?}");
+        assert_eq!(
+            point.bucket_counts.iter().sum::<u64>(),
+            point.count,
+            "{path}"
+        );
+        assert!(
+            string(&point.attributes, "code.file.path")
+                .is_some_and(|f| f.ends_with("quickstart/main.rs")),
+            "{path}: {:?}",
+            point.attributes
+        );
+    }
+}

@@ -54,6 +54,8 @@
 //! - `live-check`: `telemetry::RegistryCheckLayer`, which checks every span and event
 //!   against the registries while the program runs (`tracing-subscriber`); turns on
 //!   `json`.
+//! - `otel`: `telemetry::otel`, the export of spans, events and the hot paths'
+//!   statistics (as metrics) over OTLP/gRPC to an OpenTelemetry collector.
 //! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.
 
 pub mod alloc;

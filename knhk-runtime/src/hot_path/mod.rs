@@ -5,7 +5,7 @@
 //! the crate root, their one path.
 
 pub(crate) mod budget;
-mod histogram;
+pub(crate) mod histogram;
 pub(crate) mod measure;
 pub(crate) mod report;
 pub(crate) mod site;

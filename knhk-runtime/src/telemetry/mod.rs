@@ -1,5 +1,6 @@
-//! Telemetry: what the runtime emits, and (feature `live-check`) a check of what a
-//! program emits at run time against its registries.
+//! Telemetry: what the runtime emits, (feature `live-check`) a check of what a program
+//! emits at run time against its registries, and (feature `otel`) its export over
+//! OTLP with the hot paths' statistics as metrics.
 //!
 //! The runtime emits every event and span through `event!` / `span!`, checked at
 //! compile time against its registry (`knhk-runtime/registry/`), so removing or
@@ -10,6 +11,8 @@
 mod emit;
 #[cfg(feature = "live-check")]
 mod live_check;
+#[cfg(feature = "otel")]
+pub mod otel;
 
 pub(crate) use emit::*;
 #[cfg(feature = "live-check")]
