@@ -1,7 +1,7 @@
 // Fields with `attr` are recorded, `skip` and unmarked fields are not; every attribute
 // type has a field type that carries it (integers, floats, strings, enums as the
-// generated enum or a string, arrays as slices, Vecs and arrays); generics, lifetimes
-// and where-clauses stay as written.
+// generated enum or a string, arrays as slices, Vecs and arrays, a type alias as what
+// it names); generics, lifetimes and where-clauses stay as written.
 use knhk_runtime::Instrument;
 
 mod semconv {
@@ -43,6 +43,18 @@ struct Tagged<T> {
 #[instrument(registry = "$KNHK_UI_REGISTRIES/shop")]
 struct Pair(#[instrument(attr = "shop.order.id")] String, #[instrument(attr = "shop.order.lines")] u64);
 
+/// An alias is judged as the type it names.
+type LineCount = u32;
+
+#[derive(Instrument)]
+#[instrument(registry = "$KNHK_UI_REGISTRIES/shop")]
+struct Borrowed<'a> {
+    #[instrument(attr = "shop.order.tags")]
+    tags: &'a [&'a str],
+    #[instrument(attr = "shop.order.lines")]
+    lines: LineCount,
+}
+
 #[derive(Instrument)]
 struct Unit;
 
@@ -63,5 +75,8 @@ fn main() {
     assert!(tagged.instrument_call("tag", || true));
     let pair = Pair(String::from("B-2"), 2);
     assert_eq!(pair.instrument_call("pair", || pair.1), 2);
+    let tags = ["gift"];
+    let borrowed = Borrowed { tags: &tags, lines: 1 };
+    assert_eq!(borrowed.instrument_call("borrowed", || borrowed.lines), 1);
     assert_eq!(Unit.instrument_call("unit", || 7), 7);
 }
