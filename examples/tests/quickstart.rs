@@ -191,17 +191,8 @@ mod otlp_receiver;
 #[test]
 #[cfg(feature = "otel")]
 fn with_an_endpoint_it_exports_to_the_collector_and_flushes_before_it_exits() {
-    use opentelemetry_proto::tonic::common::v1::{KeyValue, any_value};
     use opentelemetry_proto::tonic::metrics::v1::metric::Data;
-
-    fn string<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
-        attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
-            match kv.value.as_ref()?.value.as_ref()? {
-                any_value::Value::StringValue(s) => Some(s.as_str()),
-                _ => None,
-            }
-        })
-    }
+    use otlp_receiver::{int_attribute as int, string_attribute as string};
 
     let _alone = ALONE
         .lock()
@@ -240,14 +231,6 @@ fn with_an_endpoint_it_exports_to_the_collector_and_flushes_before_it_exits() {
         .filter(|s| s.name == "submit")
         .collect();
     assert!(!submits.is_empty(), "no submission span arrived");
-    let int = |attributes: &[KeyValue], key: &str| {
-        attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
-            match kv.value.as_ref()?.value.as_ref()? {
-                any_value::Value::IntValue(i) => Some(*i),
-                _ => None,
-            }
-        })
-    };
     for span in &submits {
         assert!(
             string(&span.attributes, "orders.side").is_some_and(|s| s == "buy" || s == "sell")

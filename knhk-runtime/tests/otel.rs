@@ -7,6 +7,8 @@
 
 mod otlp_receiver;
 
+use otlp_receiver::{int_attribute, string_attribute};
+
 use knhk_runtime::lockchain::Lockchain;
 use knhk_runtime::semconv::schema::{
     AttributeType, EnumValue, Primitive, Registry, Requirement, SignalKind, TemplateOf,
@@ -191,24 +193,6 @@ fn wire_attributes(attributes: &[KeyValue]) -> BTreeMap<String, Kind> {
         .collect()
 }
 
-fn wire_string<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
-    attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
-        match kv.value.as_ref()?.value.as_ref()? {
-            any_value::Value::StringValue(s) => Some(s.as_str()),
-            _ => None,
-        }
-    })
-}
-
-fn wire_int(attributes: &[KeyValue], key: &str) -> Option<i64> {
-    attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
-        match kv.value.as_ref()?.value.as_ref()? {
-            any_value::Value::IntValue(i) => Some(*i),
-            _ => None,
-        }
-    })
-}
-
 #[test]
 fn spans_and_events_reach_the_sdks_in_memory_exporters_with_the_registrys_names_and_types() {
     let _one = one_at_a_time();
@@ -390,7 +374,7 @@ fn check_metrics(metrics: &[Metric], path: &str) -> (Vec<u64>, u64, BTreeMap<Str
                 for point in &h.data_points {
                     let attributes = wire_attributes(&point.attributes);
                     check_against_registry(SignalKind::Metric, &metric.name, &attributes);
-                    if wire_string(&point.attributes, "code.function.name") == Some(path) {
+                    if string_attribute(&point.attributes, "code.function.name") == Some(path) {
                         buckets = Some((point.bucket_counts.clone(), point.count));
                     }
                 }
@@ -400,7 +384,7 @@ fn check_metrics(metrics: &[Metric], path: &str) -> (Vec<u64>, u64, BTreeMap<Str
                 for point in &s.data_points {
                     let attributes = wire_attributes(&point.attributes);
                     check_against_registry(SignalKind::Metric, &metric.name, &attributes);
-                    if wire_string(&point.attributes, "code.function.name") == Some(path) {
+                    if string_attribute(&point.attributes, "code.function.name") == Some(path) {
                         let Some(number_data_point::Value::AsInt(n)) = point.value else {
                             panic!("{}: not an integer count", metric.name);
                         };
@@ -494,9 +478,13 @@ fn everything_arrives_over_the_otlp_wire_at_a_grpc_receiver() {
         "knhk.lockchain.verify",
         &wire_attributes(&verify.attributes),
     );
-    assert_eq!(wire_int(&verify.attributes, "lockchain.entries"), Some(2));
+    assert_eq!(
+        int_attribute(&verify.attributes, "lockchain.entries"),
+        Some(2)
+    );
     assert!(
-        wire_string(&verify.attributes, "file.path").is_some_and(|p| p.ends_with("otel.lockchain")),
+        string_attribute(&verify.attributes, "file.path")
+            .is_some_and(|p| p.ends_with("otel.lockchain")),
         "{:?}",
         verify.attributes
     );
@@ -515,7 +503,10 @@ fn everything_arrives_over_the_otlp_wire_at_a_grpc_receiver() {
         "knhk.lockchain.synced",
         &wire_attributes(&synced.attributes),
     );
-    assert_eq!(wire_int(&synced.attributes, "lockchain.entries"), Some(2));
+    assert_eq!(
+        int_attribute(&synced.attributes, "lockchain.entries"),
+        Some(2)
+    );
 
     let metrics = receiver.received.metrics.lock().unwrap().clone();
     let last = metrics
@@ -524,11 +515,11 @@ fn everything_arrives_over_the_otlp_wire_at_a_grpc_receiver() {
         .expect("no metrics arrived");
     let resource = &last.resource.as_ref().unwrap().attributes;
     assert_eq!(
-        wire_string(resource, "service.name"),
+        string_attribute(resource, "service.name"),
         Some("knhk-otel-wire")
     );
     assert_eq!(
-        wire_string(resource, "telemetry.sdk.language"),
+        string_attribute(resource, "telemetry.sdk.language"),
         Some("rust")
     );
     let (buckets, count, counters) = check_metrics(&last.scope_metrics[0].metrics, "otel_test.mix");

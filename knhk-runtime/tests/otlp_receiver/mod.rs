@@ -21,6 +21,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
+use opentelemetry_proto::tonic::common::v1::{KeyValue, any_value};
 use std::sync::{Arc, Mutex};
 use tonic::{Request, Response, Status};
 
@@ -112,4 +113,30 @@ impl Drop for Receiver {
             let _ = stop.send(());
         }
     }
+}
+
+/// The string value of `key` among `attributes`, if it is there and a string.
+pub fn string_attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a str> {
+    match value_of(attributes, key)? {
+        any_value::Value::StringValue(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The integer value of `key` among `attributes`, if it is there and an integer.
+pub fn int_attribute(attributes: &[KeyValue], key: &str) -> Option<i64> {
+    match value_of(attributes, key)? {
+        any_value::Value::IntValue(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn value_of<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a any_value::Value> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == key)?
+        .value
+        .as_ref()?
+        .value
+        .as_ref()
 }
