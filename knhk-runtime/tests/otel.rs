@@ -333,6 +333,23 @@ fn each_runtime_bucket_is_exactly_one_otlp_bucket() {
     );
 }
 
+#[test]
+fn allocations_are_a_counter_where_they_are_counted() {
+    let _one = one_at_a_time();
+    let mut report = report_with(&[(3, 3, 10)]);
+    report.allocations_counted = true;
+    report.paths[0].stats.allocations = Some(4);
+    let metrics = hot_path_metrics(
+        &report,
+        &ProtoResource::default(),
+        SystemTime::UNIX_EPOCH,
+        SystemTime::now(),
+    );
+    let (_, count, counters) = check_metrics(&metrics.scope_metrics[0].metrics, "otel_test.mix");
+    assert_eq!(count, 10);
+    assert_eq!(counters["knhk.path.allocations"], 4);
+}
+
 fn find_metric<'a>(metrics: &'a [Metric], name: &str) -> &'a Metric {
     metrics.iter().find(|m| m.name == name).unwrap_or_else(|| {
         panic!(
