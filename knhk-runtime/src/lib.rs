@@ -59,6 +59,7 @@
 //! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.
 
 pub mod alloc;
+pub mod arena;
 pub mod builder;
 pub mod cpu;
 pub mod hash;

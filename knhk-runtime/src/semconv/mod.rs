@@ -294,6 +294,9 @@ pub const PERFORMANCE_TARGET: &str = "knhk::performance";
 /// Target of the lockchain's events and spans.
 pub const LOCKCHAIN_TARGET: &str = "knhk::lockchain";
 
+/// Target of the arena's events.
+pub const ARENA_TARGET: &str = "knhk::arena";
+
 knhk_macros::semconv!(crate = crate, "registry");
 
 #[cfg(test)]

@@ -63,3 +63,18 @@ pub(crate) fn lockchain_verify(path: &std::path::Path, entries: u64) -> tracing:
         error.type = _,
     )
 }
+
+/// The first request an arena could not hold since it was made or reset.
+pub(crate) fn arena_exhausted(capacity: usize, remaining: usize, requested: usize, align: usize) {
+    knhk_macros::event!(
+        crate = crate,
+        target = crate::semconv::ARENA_TARGET,
+        WARN,
+        "knhk.arena.exhausted",
+        arena.capacity = capacity,
+        arena.remaining = remaining,
+        arena.request.size = requested,
+        arena.request.alignment = align,
+        "arena exhausted",
+    );
+}
