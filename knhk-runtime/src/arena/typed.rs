@@ -19,7 +19,13 @@ macro_rules! allocations {
         #[track_caller]
         #[allow(clippy::mut_from_ref)] // each call hands out its own bytes
         pub fn alloc<T>(&self, value: T) -> &mut T {
-            match self.try_alloc(value) {
+            const {
+                assert!(
+                    !::core::mem::needs_drop::<T>(),
+                    "the arena never runs destructors, so a value that needs `Drop` cannot go in with `alloc`: use `alloc_with_drop`, whose `ArenaBox` drops it"
+                )
+            };
+            match self.put(value) {
                 Ok(value) => value,
                 Err(e) => e.panic(),
             }
@@ -33,9 +39,16 @@ macro_rules! allocations {
             const {
                 assert!(
                     !::core::mem::needs_drop::<T>(),
-                    "the arena never runs destructors, so a value that needs `Drop` cannot go in with `alloc`: use `alloc_with_drop`, whose `ArenaBox` drops it"
+                    "the arena never runs destructors, so a value that needs `Drop` cannot go in with `try_alloc`: use `try_alloc_with_drop`, whose `ArenaBox` drops it"
                 )
             };
+            self.put(value)
+        }
+
+        /// `value` in the arena, returned by `&mut`: callers check `Drop` first.
+        #[inline(always)]
+        #[allow(clippy::mut_from_ref)]
+        fn put<T>(&self, value: T) -> Result<&mut T, $crate::arena::ArenaError> {
             let ptr = self.try_claim(::std::alloc::Layout::new::<T>())?.cast::<T>();
             // SAFETY: the claimed bytes are this call's alone, sized and aligned for a
             // `T` (or, for a zero-sized `T`, a well-aligned dangling pointer), and they
@@ -107,7 +120,13 @@ macro_rules! allocations {
         #[track_caller]
         #[allow(clippy::mut_from_ref)]
         pub fn alloc_slice_fill_with<T>(&self, len: usize, f: impl FnMut(usize) -> T) -> &mut [T] {
-            match self.try_alloc_slice_fill_with(len, f) {
+            const {
+                assert!(
+                    !::core::mem::needs_drop::<T>(),
+                    "the arena never runs destructors, so values that need `Drop` cannot go in with `alloc_slice_fill_with`: use `alloc_with_drop` for each, or a `Vec` in the arena (`allocator_api2::vec::Vec::new_in`)"
+                )
+            };
+            match self.fill(len, f) {
                 Ok(slice) => slice,
                 Err(e) => e.panic(),
             }
@@ -120,14 +139,25 @@ macro_rules! allocations {
         pub fn try_alloc_slice_fill_with<T>(
             &self,
             len: usize,
-            mut f: impl FnMut(usize) -> T,
+            f: impl FnMut(usize) -> T,
         ) -> Result<&mut [T], $crate::arena::ArenaError> {
             const {
                 assert!(
                     !::core::mem::needs_drop::<T>(),
-                    "the arena never runs destructors, so values that need `Drop` cannot go in with `alloc_slice_fill_with`: use `alloc_with_drop` for each, or a `Vec` in the arena (`allocator_api2::vec::Vec::new_in`)"
+                    "the arena never runs destructors, so values that need `Drop` cannot go in with `try_alloc_slice_fill_with`: use `try_alloc_with_drop` for each, or a `Vec` in the arena (`allocator_api2::vec::Vec::new_in`)"
                 )
             };
+            self.fill(len, f)
+        }
+
+        /// `len` values made by `f` in the arena: callers check `Drop` first.
+        #[inline(always)]
+        #[allow(clippy::mut_from_ref)]
+        fn fill<T>(
+            &self,
+            len: usize,
+            mut f: impl FnMut(usize) -> T,
+        ) -> Result<&mut [T], $crate::arena::ArenaError> {
             let layout = ::std::alloc::Layout::array::<T>(len).map_err(|_| {
                 $crate::arena::ArenaError::TooLarge {
                     len,

@@ -1,5 +1,5 @@
 //! The runtime's own integration tests, without the macros: XXH3 against its oracle,
-//! batch hashing, and the lockchain (bad files, tampering, Merkle proofs
+//! batch hashing, the arena under three threads' million allocations, and the lockchain (bad files, tampering, Merkle proofs
 //! against ct-merkle, `MmapStorage`, reports sealed by an earlier format). One binary,
 //! so that the workspace links one test program for all of them.
 //!
@@ -12,6 +12,7 @@
 //! `nested_counter` (installs a fake counter and the calibration) and `registry` (run
 //! by name when the semantic conventions are present).
 
+mod arena_stress;
 #[cfg(feature = "lockchain")]
 mod lockchain_bad_files;
 #[cfg(feature = "lockchain")]
