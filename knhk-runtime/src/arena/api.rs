@@ -41,7 +41,7 @@ unsafe impl<R: Region> Allocator for &Arena<R> {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if old.size() != 0 && (ptr.as_ptr() as usize).is_multiple_of(new.align()) {
+        if old.size() != 0 && ptr.as_ptr().addr().is_multiple_of(new.align()) {
             let start = self.offset_of(ptr);
             if let Some(new_end) = start.checked_add(new.size())
                 && self.move_cursor(start + old.size(), new_end)
@@ -66,7 +66,7 @@ unsafe impl<R: Region> Allocator for &Arena<R> {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if (ptr.as_ptr() as usize).is_multiple_of(new.align()) {
+        if ptr.as_ptr().addr().is_multiple_of(new.align()) {
             if old.size() != 0 {
                 let start = self.offset_of(ptr);
                 self.move_cursor(start + old.size(), start + new.size());
@@ -109,7 +109,7 @@ unsafe impl<R: Region> Allocator for &LocalArena<'_, R> {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if old.size() != 0 && (ptr.as_ptr() as usize).is_multiple_of(new.align()) {
+        if old.size() != 0 && ptr.as_ptr().addr().is_multiple_of(new.align()) {
             let start = self.offset_of(ptr);
             if self.resize_last(start, start + old.size(), new.size()) {
                 return Ok(slice(ptr, new.size()));
@@ -131,7 +131,7 @@ unsafe impl<R: Region> Allocator for &LocalArena<'_, R> {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if (ptr.as_ptr() as usize).is_multiple_of(new.align()) {
+        if ptr.as_ptr().addr().is_multiple_of(new.align()) {
             if old.size() != 0 {
                 let start = self.offset_of(ptr);
                 self.resize_last(start, start + old.size(), new.size());

@@ -40,8 +40,8 @@ const CHUNK_ALIGN: usize = 64;
 /// ```
 pub struct LocalArena<'a, R: Region = Heap> {
     arena: &'a Arena<R>,
-    /// The region's address, cached: the arena is borrowed, so it cannot move.
-    base: usize,
+    /// The region's first byte, cached: the arena is borrowed, so it cannot move.
+    base: *mut u8,
     /// Offset of the first free byte of the current chunk.
     cursor: Cell<usize>,
     /// Offset of the current chunk's end.
@@ -94,7 +94,7 @@ impl<'a, R: Region> LocalArena<'a, R> {
     pub(super) fn new(arena: &'a Arena<R>) -> Self {
         LocalArena {
             arena,
-            base: arena.base(),
+            base: arena.region.base(),
             cursor: Cell::new(0),
             end: Cell::new(0),
             run_start: Cell::new(0),
@@ -197,7 +197,10 @@ impl<'a, R: Region> LocalArena<'a, R> {
     /// A pointer to offset `at` of the arena's region.
     #[inline(always)]
     fn at(&self, at: usize) -> NonNull<u8> {
-        self.arena.at(at)
+        debug_assert!(at <= self.arena.capacity());
+        // SAFETY: offsets come from placements inside the region (or one past its
+        // end), and the region's base is non-null.
+        unsafe { NonNull::new_unchecked(self.base.add(at)) }
     }
 
     /// One allocation of `layout`: a bump inside the chunk, else the slow path.
@@ -208,7 +211,7 @@ impl<'a, R: Region> LocalArena<'a, R> {
             return Ok(dangling(align));
         }
         let cursor = self.cursor.get();
-        match place(self.base, cursor, self.end.get(), size, align) {
+        match place(self.base.addr(), cursor, self.end.get(), size, align) {
             Some((start, end)) => {
                 self.cursor.set(end);
                 self.allocations.set(self.allocations.get() + 1);
@@ -249,7 +252,7 @@ impl<'a, R: Region> LocalArena<'a, R> {
         }
         self.next_chunk.set((chunk * 2).min(MAX_CHUNK));
         let cursor = self.cursor.get();
-        let (start, end) = place(self.base, cursor, self.end.get(), size, align)
+        let (start, end) = place(self.base.addr(), cursor, self.end.get(), size, align)
             .expect("a chunk holds any request of at most half its size, aligned");
         self.cursor.set(end);
         self.padding.set(self.padding.get() + (start - cursor));
@@ -299,7 +302,7 @@ impl<'a, R: Region> LocalArena<'a, R> {
 
     /// The offset of `ptr` in the arena's region.
     pub(super) fn offset_of(&self, ptr: NonNull<u8>) -> usize {
-        ptr.as_ptr() as usize - self.base
+        ptr.as_ptr().addr() - self.base.addr()
     }
 
     super::typed::allocations!();
@@ -324,3 +327,8 @@ impl<R: Region> fmt::Debug for LocalArena<'_, R> {
             .finish_non_exhaustive()
     }
 }
+
+// SAFETY: a handle is a shared reference to a `Sync` arena plus `Cell`s it alone uses;
+// its cached base pointer is the arena's, which any thread may use. Moving the handle
+// to another thread moves all of that with it (it stays `!Sync`).
+unsafe impl<R: Region + Sync> Send for LocalArena<'_, R> {}

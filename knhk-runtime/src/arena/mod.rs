@@ -324,7 +324,7 @@ impl<R: Region> Arena<R> {
 
     #[inline(always)]
     fn base(&self) -> usize {
-        self.region.base() as usize
+        self.region.base().addr()
     }
 
     /// A pointer to offset `at`, which is at most the capacity.
@@ -406,7 +406,7 @@ impl<R: Region> Arena<R> {
 
     /// The offset of `ptr`, which points into the region.
     fn offset_of(&self, ptr: NonNull<u8>) -> usize {
-        ptr.as_ptr() as usize - self.base()
+        ptr.as_ptr().addr() - self.base()
     }
 
     /// Folds a dropped handle's exact figures into the arena's.

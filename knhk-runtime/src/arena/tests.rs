@@ -319,3 +319,21 @@ fn exhaustion_is_emitted_once_until_reset() {
         events[1]
     );
 }
+
+#[test]
+fn a_handle_can_move_to_the_thread_that_uses_it() {
+    let arena = Arena::with_capacity(1 << 16);
+    let local = arena.local();
+    let sum = std::thread::scope(|s| {
+        s.spawn(move || {
+            local
+                .alloc_slice_fill_with(10, |i| i as u32)
+                .iter()
+                .sum::<u32>()
+        })
+        .join()
+        .unwrap()
+    });
+    assert_eq!(sum, 45);
+    assert_eq!(arena.stats().allocations, 1);
+}
