@@ -215,7 +215,10 @@ impl<'a, R: Region> LocalArena<'a, R> {
             Some((start, end)) => {
                 self.cursor.set(end);
                 self.allocations.set(self.allocations.get() + 1);
-                self.padding.set(self.padding.get() + (start - cursor));
+                // Most allocations need no padding: no store for them.
+                if start != cursor {
+                    self.padding.set(self.padding.get() + (start - cursor));
+                }
                 Ok(self.at(start))
             }
             None => self.claim_slow(size, align),
@@ -310,6 +313,10 @@ impl<'a, R: Region> LocalArena<'a, R> {
 
 impl<R: Region> Drop for LocalArena<'_, R> {
     fn drop(&mut self) {
+        if self.claimed.get() == 0 {
+            // Never claimed anything: nothing to give back or count.
+            return;
+        }
         let (cursor, end) = (self.cursor.get(), self.end.get());
         let mut waste = self.chunk_waste.get();
         if end != cursor && !self.arena.move_cursor(end, cursor) {

@@ -318,8 +318,13 @@ impl<R: Region> Arena<R> {
         }
     }
 
-    fn raise_high_water(&self, cursor: usize) {
-        self.high_water.fetch_max(cursor, Relaxed);
+    /// Raises the high-water mark to `cursor`; only under `&mut self` (reset, scope),
+    /// so a plain load and store.
+    fn raise_high_water(&mut self, cursor: usize) {
+        let high = self.high_water.load(Relaxed);
+        if cursor > high {
+            self.high_water.store(cursor, Relaxed);
+        }
     }
 
     #[inline(always)]
@@ -409,11 +414,18 @@ impl<R: Region> Arena<R> {
         ptr.as_ptr().addr() - self.base()
     }
 
-    /// Folds a dropped handle's exact figures into the arena's.
+    /// Folds a dropped handle's exact figures into the arena's (no atomic operation
+    /// for a figure that is zero).
     fn absorb(&self, allocations: u64, padding: usize, chunk_waste: usize) {
-        self.allocations.fetch_add(allocations, Relaxed);
-        self.padding.fetch_add(padding, Relaxed);
-        self.chunk_waste.fetch_add(chunk_waste, Relaxed);
+        if allocations != 0 {
+            self.allocations.fetch_add(allocations, Relaxed);
+        }
+        if padding != 0 {
+            self.padding.fetch_add(padding, Relaxed);
+        }
+        if chunk_waste != 0 {
+            self.chunk_waste.fetch_add(chunk_waste, Relaxed);
+        }
     }
 
     typed::allocations!();
