@@ -2,12 +2,14 @@
 
 use super::attribute::Attributes;
 use super::id::{SpanId, TraceId};
-use super::record::{Span, SpanContext, SpanStatus, TraceFlags};
+use super::iter::SpanBufferIter;
+use super::record::{DEFAULT_ATTRIBUTE_CAPACITY, Span, SpanContext, SpanStatus, TraceFlags};
 use crate::tick;
 use knhk_macros::sealed;
 use std::fmt;
 
-/// Span recording for hot paths: start, end and look up spans with no allocation.
+/// Span recording for hot paths: start, end and look up spans with no allocation. `A`
+/// is how many attributes each span holds inline.
 ///
 /// Sealed: only knhk-runtime implements it (for [`SpanBuffer`]), so methods can be
 /// added without breaking anyone; take it as a bound (`T: HotPathTelemetry`) instead.
@@ -29,7 +31,7 @@ use std::fmt;
 /// assert!(!handle(&mut buffer, trace));
 /// ```
 #[sealed]
-pub trait HotPathTelemetry {
+pub trait HotPathTelemetry<const A: usize = DEFAULT_ATTRIBUTE_CAPACITY> {
     /// Starts a span now under a fresh [`SpanId::next()`] id; `None` when there is no
     /// room for it.
     fn start_span(
@@ -44,14 +46,16 @@ pub trait HotPathTelemetry {
     fn end_span(&mut self, span_id: SpanId, status: SpanStatus) -> bool;
 
     /// The span `span_id`, open or ended.
-    fn get_span(&self, span_id: SpanId) -> Option<&Span>;
+    fn get_span(&self, span_id: SpanId) -> Option<&Span<A>>;
 }
 
-/// Up to `N` spans stored inline: started by [`HotPathTelemetry::start_span`], kept
-/// until [`clear`](SpanBuffer::clear).
+/// Up to `N` spans stored inline, each with room for `A` attributes: started by
+/// [`HotPathTelemetry::start_span`], kept until [`clear`](SpanBuffer::clear).
 ///
 /// Lookups scan from the newest span, since spans usually end in reverse order of
-/// starting: `N` is meant to be small (a request's worth of spans).
+/// starting: `N` is meant to be small (a request's worth of spans). Iteration
+/// ([`iter`](Self::iter), or `for span in &buffer`) walks the buffer's own storage as a
+/// slice, by reference, and so does [`ZeroCopyIterator`](super::ZeroCopyIterator).
 ///
 /// ```
 /// use knhk_runtime::span::{HotPathTelemetry, SpanBuffer, SpanStatus, TraceId};
@@ -61,17 +65,24 @@ pub trait HotPathTelemetry {
 /// assert!(!buffer.end_span(cx.span_id, SpanStatus::Error)); // already ended
 /// assert_eq!(buffer.get_span(cx.span_id).unwrap().status(), SpanStatus::Ok);
 /// assert_eq!(buffer.len(), 1);
+/// for span in &buffer {
+///     assert_eq!(span.name(), "parse");
+/// }
+/// // Spans with room for 16 attributes each:
+/// let wide = SpanBuffer::<4, 16>::new();
+/// assert_eq!(wide.capacity(), 4);
 /// ```
-pub struct SpanBuffer<const N: usize> {
-    spans: [Option<Span>; N],
+pub struct SpanBuffer<const N: usize, const A: usize = DEFAULT_ATTRIBUTE_CAPACITY> {
+    /// The first `len` are the buffer's spans; the rest are placeholders, never seen.
+    spans: [Span<A>; N],
     len: usize,
 }
 
-impl<const N: usize> SpanBuffer<N> {
+impl<const N: usize, const A: usize> SpanBuffer<N, A> {
     /// An empty buffer.
     pub const fn new() -> Self {
         SpanBuffer {
-            spans: [const { None }; N],
+            spans: [const { Span::<A>::VACANT }; N],
             len: 0,
         }
     }
@@ -91,39 +102,53 @@ impl<const N: usize> SpanBuffer<N> {
         N
     }
 
-    /// The spans, in the order they started.
-    pub fn iter(&self) -> impl Iterator<Item = &Span> + '_ {
-        self.spans[..self.len].iter().flatten()
+    /// The spans, in the order they started, by reference: a std [`Iterator`] and a
+    /// [`ZeroCopyIterator`](super::ZeroCopyIterator).
+    pub fn iter(&self) -> SpanBufferIter<'_, A> {
+        SpanBufferIter::new(self.as_slice())
+    }
+
+    /// The spans, in the order they started, as a slice.
+    pub fn as_slice(&self) -> &[Span<A>] {
+        // `len <= N` always; saying so with `min` lets the compiler drop the bounds
+        // check and its panic path from every iteration's prologue.
+        &self.spans[..self.len.min(N)]
     }
 
     /// The span `span_id`, to add attributes to it.
-    pub fn get_span_mut(&mut self, span_id: SpanId) -> Option<&mut Span> {
+    pub fn get_span_mut(&mut self, span_id: SpanId) -> Option<&mut Span<A>> {
         let i = self.index_of(span_id)?;
-        self.spans[i].as_mut()
+        Some(&mut self.spans[i])
     }
 
     /// Where span `span_id` is, searching from the newest (the likeliest to be ended).
     fn index_of(&self, span_id: SpanId) -> Option<usize> {
-        self.spans[..self.len]
-            .iter()
-            .rposition(|s| s.as_ref().is_some_and(|s| s.span_id() == span_id))
+        self.as_slice().iter().rposition(|s| s.span_id() == span_id)
     }
 
-    /// Forgets every span, making room for `N` more.
+    /// Forgets every span, making room for `N` more. O(1): nothing is overwritten.
     pub fn clear(&mut self) {
-        self.spans[..self.len].fill(None);
         self.len = 0;
     }
 }
 
-impl<const N: usize> Default for SpanBuffer<N> {
+impl<'buf, const N: usize, const A: usize> IntoIterator for &'buf SpanBuffer<N, A> {
+    type Item = &'buf Span<A>;
+    type IntoIter = SpanBufferIter<'buf, A>;
+
+    fn into_iter(self) -> SpanBufferIter<'buf, A> {
+        self.iter()
+    }
+}
+
+impl<const N: usize, const A: usize> Default for SpanBuffer<N, A> {
     fn default() -> Self {
         Self::new()
     }
 }
 
 #[sealed]
-impl<const N: usize> HotPathTelemetry for SpanBuffer<N> {
+impl<const N: usize, const A: usize> HotPathTelemetry<A> for SpanBuffer<N, A> {
     fn start_span(
         &mut self,
         name: &'static str,
@@ -137,7 +162,7 @@ impl<const N: usize> HotPathTelemetry for SpanBuffer<N> {
             parent,
             flags: TraceFlags::SAMPLED,
         };
-        *slot = Some(Span::started(context, name, tick::now(), Attributes::new()));
+        *slot = Span::started(context, name, tick::now(), Attributes::new());
         self.len += 1;
         Some(context)
     }
@@ -147,12 +172,12 @@ impl<const N: usize> HotPathTelemetry for SpanBuffer<N> {
             .is_some_and(|span| span.end(status))
     }
 
-    fn get_span(&self, span_id: SpanId) -> Option<&Span> {
-        self.spans[self.index_of(span_id)?].as_ref()
+    fn get_span(&self, span_id: SpanId) -> Option<&Span<A>> {
+        Some(&self.spans[self.index_of(span_id)?])
     }
 }
 
-impl<const N: usize> fmt::Debug for SpanBuffer<N> {
+impl<const N: usize, const A: usize> fmt::Debug for SpanBuffer<N, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }

@@ -56,15 +56,19 @@ impl SpanId {
         }
     }
 
-    /// A fresh span id, distinct from every other id `next()` returns in this process.
+    /// A fresh span id, distinct from every other id `next()` returns in this process,
+    /// and, with all but negligible probability, from every id another process hands
+    /// out.
     ///
-    /// Each thread takes a block of 1024 sequence numbers from one process-wide counter
-    /// (one atomic add per block, so threads do not contend) and hands them out one by
-    /// one, each put through a bijection of `u64` (the SplitMix64 finaliser): distinct sequence
-    /// numbers give distinct ids, which still look random, as OpenTelemetry expects of
-    /// span ids. Sequence numbers start at 1 and `mix(0) == 0`, so no id is 0; the
-    /// counter would have to hand out 2^64 numbers before one repeats. No allocation,
-    /// no lock.
+    /// Ids are sequence numbers put through a bijection of `u64` (the SplitMix64
+    /// finaliser): distinct numbers give distinct ids, which look random, as
+    /// OpenTelemetry expects of span ids. The process's sequence starts at an offset
+    /// drawn once from the operating system's randomness (through std's hasher keys),
+    /// so two processes count from places 2^64 apart on average, and their ids collide
+    /// only if their offsets fall within the number of ids they hand out. Each thread
+    /// takes a block of 1024 numbers from one process-wide counter (one atomic add per
+    /// block, so threads do not contend) and hands them out one by one. Number 0, whose
+    /// image is 0, the invalid id, is skipped. No allocation, no lock.
     ///
     /// Ids from `next()` are unrelated to [`SpanId::from_name`] ids; do not mix the two
     /// in one trace if they must not collide.
@@ -77,30 +81,61 @@ impl SpanId {
     /// ```
     #[allow(clippy::should_implement_trait)] // not an iterator: a process-wide source
     pub fn next() -> SpanId {
-        let sequence = NEXT_IN_BLOCK.with(|block| {
-            let (next, end) = block.get();
-            let (sequence, end) = if next < end {
-                (next, end)
-            } else {
-                let start = NEXT_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed);
-                (start, start.wrapping_add(ID_BLOCK))
-            };
-            block.set((sequence.wrapping_add(1), end));
-            sequence
-        });
-        SpanId::from_hash(mix(sequence))
+        SpanId::from_hash(mix(next_sequence()))
     }
 }
 
 /// How many sequence numbers a thread takes from the process-wide counter at a time.
 pub(crate) const ID_BLOCK: u64 = 1024;
 
-/// The next unclaimed block of sequence numbers; 0 is never handed out.
-static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+/// The next unclaimed block of sequence numbers; 0 until the process's random offset
+/// is drawn.
+static NEXT_BLOCK: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     /// This thread's block: (next sequence number, end of the block). Starts empty.
     static NEXT_IN_BLOCK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+}
+
+/// The next sequence number of this process, never 0: from this thread's block, or a
+/// new block.
+fn next_sequence() -> u64 {
+    NEXT_IN_BLOCK.with(|block| {
+        loop {
+            let (next, end) = block.get();
+            let (sequence, end) = if next != end {
+                (next, end)
+            } else {
+                let start = take_block();
+                (start, start.wrapping_add(ID_BLOCK))
+            };
+            block.set((sequence.wrapping_add(1), end));
+            if sequence != 0 {
+                return sequence;
+            }
+        }
+    })
+}
+
+/// The start of a fresh block; the first caller in the process draws the offset.
+fn take_block() -> u64 {
+    if NEXT_BLOCK.load(Ordering::Relaxed) == 0 {
+        // Threads that race here each draw one; the first to store it wins, and every
+        // block is taken after it is stored.
+        let _ =
+            NEXT_BLOCK.compare_exchange(0, random_u64() | 1, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    NEXT_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed)
+}
+
+/// 64 bits from the operating system's randomness: std seeds each thread's hasher keys
+/// from it once (and varies them for each `RandomState` after), so hashing a constant
+/// under fresh keys gives bits no other process shares. No allocation.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0x6b6e_686b); // "knhk"
+    hasher.finish()
 }
 
 /// The bijective 64-bit mixer behind [`SpanId::next`]: the finaliser of SplitMix64.
@@ -173,6 +208,59 @@ impl TraceId {
     pub const fn to_bytes(self) -> [u8; 16] {
         self.get().to_be_bytes()
     }
+}
+
+impl TraceId {
+    /// A fresh trace id: distinct from every other this process makes, and random to
+    /// other processes, as W3C Trace Context and OpenTelemetry expect of a new trace.
+    ///
+    /// The high 64 bits are a bijection (MurmurHash3's finaliser) of a sequence number
+    /// drawn like [`SpanId::next`]'s, from the process's random offset, so they differ
+    /// between any two ids of one process and are never zero; the low 64 bits are that
+    /// number mixed with a key drawn from the operating system's randomness for each
+    /// thread. No allocation, no lock.
+    ///
+    /// ```
+    /// use knhk_runtime::span::TraceId;
+    /// let (a, b) = (TraceId::random(), TraceId::random());
+    /// assert_ne!(a, b);
+    /// assert_ne!(a.get() >> 64, 0);
+    /// ```
+    pub fn random() -> TraceId {
+        let sequence = next_sequence();
+        let low = TRACE_KEY.with(|key| {
+            let k = key.get();
+            if k != 0 {
+                k
+            } else {
+                let k = random_u64() | 1;
+                key.set(k);
+                k
+            }
+        });
+        let high = u128::from(fmix64(sequence));
+        let low = u128::from(mix(sequence ^ low));
+        match TraceId::new(high << 64 | low) {
+            Some(id) => id,
+            // `sequence` is never 0 and `fmix64` is a bijection fixing only 0 there.
+            None => unreachable!("a trace id's high half is never zero"),
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's key for the low half of its trace ids; 0 until drawn.
+    static TRACE_KEY: Cell<u64> = const { Cell::new(0) };
+}
+
+/// MurmurHash3's 64-bit finaliser: a bijection of `u64` with `fmix64(0) == 0`, distinct
+/// from [`mix`] so that a trace id's high half is not a span id.
+pub(crate) const fn fmix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 impl fmt::Debug for TraceId {
@@ -279,17 +367,115 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), THREADS * PER_THREAD);
-        // Each id unmixes to a sequence number that some block handed out.
+        // Each id unmixes to a sequence number some block handed out: below the
+        // counter, and not 0.
         let limit = NEXT_BLOCK.load(Ordering::Relaxed);
         assert!(seen.iter().all(|&id| (1..limit).contains(&unmix(id))));
+    }
+
+    #[test]
+    fn the_sequence_starts_at_a_random_offset() {
+        SpanId::next();
+        // Drawn from the OS: the chance that it lies in the first 2^40 numbers, where a
+        // counter from 1 would be, is 2^-24.
+        assert!(NEXT_BLOCK.load(Ordering::Relaxed) > 1 << 40);
+        assert_ne!(random_u64(), random_u64());
+    }
+
+    #[test]
+    fn trace_ids_are_distinct_across_threads_with_a_non_zero_high_half() {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| (0..10_000).map(|_| TraceId::random()).collect::<Vec<_>>())
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        for handle in handles {
+            for id in handle.join().unwrap() {
+                assert_ne!(id.get() >> 64, 0);
+                assert!(seen.insert(id), "trace id {id} made twice");
+            }
+        }
+        assert_eq!(seen.len(), 40_000);
+        assert_eq!(fmix64(0), 0);
+    }
+
+    /// The ids one process makes, as `print_ids` prints them.
+    fn ids_of_a_child() -> (HashSet<u64>, HashSet<u128>) {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "span::id::tests::print_ids",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("KNHK_PRINT_IDS", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let mut spans = HashSet::new();
+        let mut traces = HashSet::new();
+        for line in stdout.lines() {
+            if let Some(hex) = line.strip_prefix("span ") {
+                assert!(spans.insert(u64::from_str_radix(hex, 16).unwrap()));
+            } else if let Some(hex) = line.strip_prefix("trace ") {
+                assert!(traces.insert(u128::from_str_radix(hex, 16).unwrap()));
+            }
+        }
+        assert_eq!((spans.len(), traces.len()), (20_000, 2_000), "{stdout}");
+        (spans, traces)
+    }
+
+    /// Two processes (this test binary run again, twice) and this one make disjoint
+    /// span ids and trace ids: each starts its sequence at its own random offset.
+    #[test]
+    fn two_processes_make_disjoint_ids() {
+        let (spans_a, traces_a) = ids_of_a_child();
+        let (spans_b, traces_b) = ids_of_a_child();
+        let here: HashSet<u64> = (0..20_000).map(|_| SpanId::next().get()).collect();
+        assert!(
+            spans_a.is_disjoint(&spans_b),
+            "two processes made the same span id"
+        );
+        assert!(spans_a.is_disjoint(&here) && spans_b.is_disjoint(&here));
+        assert!(
+            traces_a.is_disjoint(&traces_b),
+            "two processes made the same trace id"
+        );
+        // And not by accident of one counter: the children's sequences are far apart.
+        let first = |ids: &HashSet<u64>| ids.iter().map(|&id| unmix(id)).min().unwrap();
+        assert!(first(&spans_a).abs_diff(first(&spans_b)) > 1 << 32);
+    }
+
+    /// Run only as the child of [`two_processes_make_disjoint_ids`].
+    #[test]
+    #[ignore = "a child of two_processes_make_disjoint_ids"]
+    fn print_ids() {
+        if std::env::var_os("KNHK_PRINT_IDS").is_none() {
+            return;
+        }
+        for _ in 0..20_000 {
+            println!("span {:x}", SpanId::next().get());
+        }
+        for _ in 0..2_000 {
+            println!("trace {:x}", TraceId::random().get());
+        }
     }
 
     #[test]
     fn next_within_a_thread_is_sequential_before_mixing() {
         let a = unmix(SpanId::next().get());
         let b = unmix(SpanId::next().get());
-        // Same block unless `a` was its last number.
-        assert!(b == a + 1 || (a + 1) % ID_BLOCK == 1, "{a} then {b}");
+        // Same block unless `a` was its last number (blocks are ID_BLOCK apart from the
+        // process's odd offset, so a block's last number is one less than a multiple of
+        // ID_BLOCK away from it).
+        let block_start = |x: u64| x.wrapping_sub(NEXT_BLOCK.load(Ordering::Relaxed)) % ID_BLOCK;
+        assert!(b == a + 1 || block_start(b) == 0, "{a} then {b}");
     }
 
     #[test]

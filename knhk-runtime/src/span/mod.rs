@@ -17,12 +17,14 @@ mod attribute;
 mod buffer;
 mod builder;
 mod id;
+mod iter;
 mod record;
 
 pub use attribute::{Attribute, AttributeValue, Attributes, CapacityError};
 pub use buffer::{HotPathTelemetry, SpanBuffer};
 pub use builder::{AttributeOverflow, SpanBuilder, state};
 pub use id::{SpanId, TraceId};
+pub use iter::{FilterZeroCopy, MapZeroCopy, SpanBufferIter, ZeroCopyIterator};
 pub use record::{
     DEFAULT_ATTRIBUTE_CAPACITY, Span, SpanContext, SpanStatus, TraceFlags, Traceparent,
 };

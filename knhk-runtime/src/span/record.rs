@@ -149,6 +149,22 @@ pub struct Span<const A: usize = DEFAULT_ATTRIBUTE_CAPACITY> {
 }
 
 impl<const A: usize> Span<A> {
+    /// What a [`SpanBuffer`](super::SpanBuffer)'s unused slots hold; never handed out.
+    pub(crate) const VACANT: Span<A> = Span::started(
+        SpanContext {
+            trace_id: match TraceId::new(1) {
+                Some(id) => id,
+                None => unreachable!(),
+            },
+            span_id: SpanId::from_hash(1),
+            parent: None,
+            flags: TraceFlags::NONE,
+        },
+        "",
+        Ticks(0),
+        Attributes::new(),
+    );
+
     /// A span that started at `start` and has not ended.
     pub(crate) const fn started(
         context: SpanContext,

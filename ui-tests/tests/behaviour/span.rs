@@ -4,7 +4,7 @@
 use knhk_runtime::alloc::thread_allocations;
 use knhk_runtime::span::{
     AttributeValue, CapacityError, HotPathTelemetry, Span, SpanBuffer, SpanBuilder, SpanId,
-    SpanStatus, TraceFlags, TraceId,
+    SpanStatus, TraceFlags, TraceId, ZeroCopyIterator,
 };
 use knhk_runtime::tick::Ticks;
 use std::collections::HashSet;
@@ -299,4 +299,107 @@ fn nothing_on_the_span_path_allocates() {
     black_box((&span, &buffer));
     assert_eq!(thread_allocations() - before, 0, "the span path allocated");
     assert_eq!(ids[4], None);
+}
+
+/// A buffer of `statuses.len()` ended spans, named "s0", "s1", ...
+fn ended<const N: usize>(statuses: &[SpanStatus]) -> SpanBuffer<N> {
+    const NAMES: [&str; 6] = ["s0", "s1", "s2", "s3", "s4", "s5"];
+    let mut buffer = SpanBuffer::<N>::new();
+    for (name, &status) in NAMES.iter().zip(statuses) {
+        let cx = buffer.start_span(name, trace(), None).unwrap();
+        assert!(buffer.end_span(cx.span_id, status));
+    }
+    buffer
+}
+
+#[test]
+fn iteration_hands_out_the_buffers_own_spans_in_order() {
+    use SpanStatus::{Error, Ok, Unset};
+    let buffer = ended::<8>(&[Ok, Error, Unset, Error]);
+    let names: Vec<&str> = buffer.iter().map_zero_copy(Span::name).collect();
+    assert_eq!(names, ["s0", "s1", "s2", "s3"]);
+    // References into the buffer, not copies.
+    let first: &Span = buffer.iter().next_zero_copy().unwrap();
+    assert!(std::ptr::eq(first, &buffer.as_slice()[0]));
+    let errors = buffer
+        .iter()
+        .filter_zero_copy(|s| s.status().is_error())
+        .map_zero_copy(Span::name);
+    assert_eq!(errors.collect::<Vec<_>>(), ["s1", "s3"]);
+    let mut errors = buffer.iter().filter_zero_copy(|s| s.status().is_error());
+    assert_eq!(errors.next_zero_copy().map(Span::name), Some("s1"));
+    assert_eq!(errors.next_zero_copy().map(Span::name), Some("s3"));
+    assert!(errors.next_zero_copy().is_none());
+    // std iterator chains: `&SpanBuffer` is IntoIterator, double-ended, exact-size.
+    let mut n = 0;
+    for span in &buffer {
+        assert!(span.is_ended());
+        n += 1;
+    }
+    assert_eq!(n, 4);
+    assert_eq!(buffer.iter().len(), 4);
+    assert_eq!(buffer.iter().next_back().map(Span::name), Some("s3"));
+    assert_eq!(
+        (&buffer).into_iter().filter(|s| s.status() == Ok).count(),
+        1
+    );
+    let mut empty = SpanBuffer::<2>::new();
+    assert_eq!(empty.iter().next(), None);
+    empty.start_span("x", trace(), None).unwrap();
+    empty.clear();
+    assert_eq!(empty.iter().len(), 0, "cleared spans are not seen");
+}
+
+#[test]
+fn a_buffer_holds_spans_with_as_many_attributes_as_its_type_says() {
+    fn record<const A: usize, T: HotPathTelemetry<A>>(t: &mut T) -> SpanId {
+        t.start_span("wide", trace(), None).unwrap().span_id
+    }
+    let mut wide = SpanBuffer::<2, 16>::new();
+    let id = record(&mut wide);
+    let span = wide.get_span_mut(id).unwrap();
+    for key in [
+        "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11",
+    ] {
+        span.set_attribute(key, 1).unwrap();
+    }
+    assert_eq!(wide.get_span(id).unwrap().attributes().len(), 12);
+    let mut narrow = SpanBuffer::<2, 1>::new();
+    let id = record(&mut narrow);
+    let span = narrow.get_span_mut(id).unwrap();
+    span.set_attribute("a", 1).unwrap();
+    assert_eq!(
+        span.set_attribute("b", 2),
+        Err(CapacityError {
+            key: "b",
+            capacity: 1
+        })
+    );
+}
+
+#[test]
+fn iterating_allocates_nothing() {
+    use SpanStatus::{Error, Ok};
+    let buffer = ended::<8>(&[Ok, Error, Error, Ok, Error]);
+    let before = thread_allocations();
+    let errors = buffer
+        .iter()
+        .filter_zero_copy(|s| s.status() == Error)
+        .fold_zero_copy(0, |n, _| n + 1);
+    let ticks: u64 = buffer
+        .iter()
+        .map_zero_copy(|s| s.duration().unwrap().0)
+        .sum();
+    let mut walked = 0;
+    for span in &buffer {
+        walked += black_box(span).name().len();
+    }
+    let mut z = buffer.iter();
+    while let Some(span) = z.next_zero_copy() {
+        black_box(span);
+    }
+    let last = buffer.iter().rev().find(|s| s.status() == Ok);
+    black_box((errors, ticks, walked, last));
+    assert_eq!(thread_allocations() - before, 0, "iteration allocated");
+    assert_eq!((errors, walked), (3, 10));
 }
