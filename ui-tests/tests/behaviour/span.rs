@@ -403,3 +403,25 @@ fn iterating_allocates_nothing() {
     assert_eq!(thread_allocations() - before, 0, "iteration allocated");
     assert_eq!((errors, walked), (3, 10));
 }
+
+#[test]
+fn ids_are_made_without_allocating_even_a_threads_first() {
+    // A fresh thread: its first ids take its first block, draw its trace key and, in
+    // a fresh process, the process's random offset.
+    let allocated = std::thread::spawn(|| {
+        let before = thread_allocations();
+        let ids = (
+            TraceId::random(),
+            SpanId::next(),
+            TraceId::random(),
+            SpanId::next(),
+        );
+        black_box(ids);
+        assert_ne!(ids.0, ids.2);
+        assert_ne!(ids.1, ids.3);
+        thread_allocations() - before
+    })
+    .join()
+    .unwrap();
+    assert_eq!(allocated, 0, "making ids allocated");
+}
