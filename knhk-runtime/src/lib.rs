@@ -60,8 +60,10 @@
 
 pub mod alloc;
 pub mod arena;
+pub mod breaker;
 pub mod builder;
 pub mod cpu;
+pub mod error;
 pub mod hash;
 mod hot_path;
 #[cfg(feature = "lockchain")]
@@ -73,6 +75,7 @@ pub mod mmap_storage;
 pub mod semconv;
 pub mod simd;
 pub mod span;
+pub(crate) mod sync;
 pub mod telemetry;
 pub mod tick;
 

@@ -73,7 +73,6 @@ mod boxed;
 mod local;
 mod place;
 mod region;
-mod sync;
 mod typed;
 
 pub use boxed::ArenaBox;
@@ -84,7 +83,7 @@ use place::place;
 use std::alloc::Layout;
 use std::fmt;
 use std::ptr::NonNull;
-use sync::{AtomicBool, AtomicU64, AtomicUsize};
+use crate::sync::{AtomicBool, AtomicU64, AtomicUsize};
 
 use std::sync::atomic::Ordering::Relaxed;
 

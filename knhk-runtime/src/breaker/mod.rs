@@ -1,0 +1,1 @@
+//! A circuit breaker with resilience4j's semantics (in progress).
