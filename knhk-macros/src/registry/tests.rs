@@ -531,6 +531,11 @@ fn knhk_runtime_registry_keeps_every_rule() {
         "knhk.performance.budget_exceeded",
         "knhk.lockchain.synced",
         "knhk.lockchain.tail_discarded",
+        "knhk.breaker.state_changed",
+        "knhk.breaker.rejected",
+        "knhk.breaker.failure_rate_exceeded",
+        "knhk.breaker.slow_call_rate_exceeded",
+        "knhk.breaker.reset",
     ] {
         assert!(
             registry
