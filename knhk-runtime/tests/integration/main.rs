@@ -13,6 +13,7 @@
 //! by name when the semantic conventions are present).
 
 mod arena_stress;
+mod breaker;
 #[cfg(feature = "lockchain")]
 mod lockchain_bad_files;
 #[cfg(feature = "lockchain")]
