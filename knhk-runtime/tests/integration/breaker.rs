@@ -680,7 +680,7 @@ fn the_model_catches_a_breaker_that_differs() {
 fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
     const PERMITTED: u32 = 3;
     const THREADS: usize = 4;
-    const OPS: usize = 40_000;
+    const OPS: usize = 200_000;
     let clock = ManualClock::new();
     let transitions = Arc::new(AtomicU64::new(0));
     let bad_transitions = Arc::new(Mutex::new(Vec::new()));
@@ -732,7 +732,7 @@ fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
                         clock.advance(Duration::from_micros(700));
                     }
                     // Phases of mostly failures and mostly successes flip the breaker.
-                    let failing = (i / 2_000) % 2 == 0;
+                    let failing = (i / 5_000) % 2 == 0;
                     let failure = if failing { x % 4 != 0 } else { x % 8 == 0 };
                     match breaker.try_acquire() {
                         Ok(permit) => {
