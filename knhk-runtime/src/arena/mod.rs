@@ -79,11 +79,11 @@ pub use boxed::ArenaBox;
 pub use local::{LocalArena, LocalStats};
 pub use region::{Heap, Inline, REGION_ALIGN, Region};
 
+use crate::sync::{AtomicBool, AtomicU64, AtomicUsize};
 use place::place;
 use std::alloc::Layout;
 use std::fmt;
 use std::ptr::NonNull;
-use crate::sync::{AtomicBool, AtomicU64, AtomicUsize};
 
 use std::sync::atomic::Ordering::Relaxed;
 

@@ -297,6 +297,9 @@ pub const LOCKCHAIN_TARGET: &str = "knhk::lockchain";
 /// Target of the arena's events.
 pub const ARENA_TARGET: &str = "knhk::arena";
 
+/// Target of the errors `ContextResult::trace_err` reports.
+pub const ERROR_TARGET: &str = "knhk::error";
+
 knhk_macros::semconv!(crate = crate, "registry");
 
 #[cfg(test)]

@@ -78,3 +78,17 @@ pub(crate) fn arena_exhausted(capacity: usize, remaining: usize, requested: usiz
         "arena exhausted",
     );
 }
+
+/// A failure with its context (`ContextResult::trace_err`).
+pub(crate) fn error_traced(error_type: &str, message: &str, contexts: &str) {
+    knhk_macros::event!(
+        crate = crate,
+        target = crate::semconv::ERROR_TARGET,
+        ERROR,
+        "knhk.error",
+        exception.type = error_type,
+        exception.message = message,
+        knhk.error.context = contexts,
+        "error",
+    );
+}

@@ -1,5 +1,5 @@
 //! What knhk's macros and types do when the program runs: hot and warm paths, builders,
-//! static maps and sets, spans. One binary, so that the workspace links one test
+//! static maps and sets, spans, error context. One binary, so that the workspace links one test
 //! program for all of them.
 //!
 //! Every module shares the process, and so its global allocator: the counting one,
@@ -17,6 +17,7 @@ static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 mod builder;
 mod builder_alloc;
+mod error_context;
 mod hot_path_alloc;
 mod hot_path_registry;
 mod hot_path_threads;
