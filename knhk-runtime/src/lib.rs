@@ -56,6 +56,7 @@
 //!   `json`.
 //! - `otel`: `telemetry::otel`, the export of spans, events and the hot paths'
 //!   statistics (as metrics) over OTLP/gRPC to an OpenTelemetry collector.
+//! - `anyhow`: `error::ContextError::into_anyhow`, a failure's contexts as `anyhow`'s own.
 //! - `test-counter`: `tick::test_counter`, a fake counter for knhk's own tests.
 
 pub mod alloc;
