@@ -15,10 +15,7 @@ use std::time::Duration;
 type Breaker = CircuitBreaker<(), (), ManualClock>;
 
 /// A breaker counting the transitions it reports into `transitions`.
-fn breaker(
-    permitted: u32,
-    transitions: std::sync::Arc<StdCounter>,
-) -> (Arc<Breaker>, ManualClock) {
+fn breaker(permitted: u32, transitions: std::sync::Arc<StdCounter>) -> (Arc<Breaker>, ManualClock) {
     let clock = ManualClock::new();
     let breaker = CircuitBreaker::builder()
         .count_window(2)

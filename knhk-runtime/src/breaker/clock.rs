@@ -1,8 +1,8 @@
 //! Where a breaker's time comes from: knhk's tick clock by default, or any [`Clock`],
 //! such as the [`ManualClock`] that makes tests deterministic.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// A source of monotonic time for a breaker.
@@ -27,38 +27,63 @@ impl<C: Clock + ?Sized> Clock for Arc<C> {
     }
 }
 
-/// knhk's tick clock ([`tick::now`](crate::tick::now)), turned into nanoseconds with
-/// the process's calibration: a counter read and a multiplication, where
-/// `Instant::now` costs 25–50 ns on a VM. The first read in a process calibrates the
-/// counter (about 20 ms, once; building a breaker reads its clock once).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TickClock;
+/// knhk's tick clock: the counter [`tick`](crate::tick) reads, turned into nanoseconds
+/// with the process's calibration (a read and a multiplication, where `Instant::now`
+/// costs 25–50 ns on a VM).
+///
+/// On x86_64 with an invariant TSC it reads the TSC without the fences
+/// [`tick::now`](crate::tick::now) puts around it: a breaker's timestamps (when an
+/// open wait began, whether a call took longer than a threshold of milliseconds) do
+/// not need a read ordered to the instruction, and the fences cost about 15 ns a read
+/// on the development VM (BENCHMARKS.md). Making one calibrates the counter if it is
+/// not yet (about 20 ms, once per process).
+#[derive(Clone, Copy, Debug)]
+pub struct TickClock {
+    /// Nanoseconds per tick, in 32.32 fixed point.
+    ns_per_tick_q32: u64,
+    unfenced_tsc: bool,
+}
 
 impl TickClock {
-    /// The clock (all of them read the same counter).
-    pub const fn new() -> Self {
-        TickClock
-    }
-
-    /// Nanoseconds per tick, in 32.32 fixed point.
-    fn ns_per_tick_q32() -> u64 {
-        static Q32: OnceLock<u64> = OnceLock::new();
-        *Q32.get_or_init(|| {
-            let q32 = (1u64 << 32) as f64 / crate::tick::calibrate().ticks_per_ns;
-            if q32.is_finite() && q32 >= 1.0 {
+    /// A clock on the calibrated counter.
+    pub fn new() -> Self {
+        let calibration = crate::tick::calibrate();
+        let q32 = (1u64 << 32) as f64 / calibration.ticks_per_ns;
+        TickClock {
+            ns_per_tick_q32: if q32.is_finite() && q32 >= 1.0 {
                 q32 as u64
             } else {
                 1 << 32
-            }
-        })
+            },
+            unfenced_tsc: cfg!(target_arch = "x86_64")
+                && calibration.source == crate::tick::ClockSource::Tsc,
+        }
+    }
+
+    #[inline(always)]
+    fn ticks(&self) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if self.unfenced_tsc {
+            // SAFETY: `rdtsc` is part of every x86_64 processor and only reads the
+            // time-stamp counter into EDX:EAX. `unfenced_tsc` is set only when the
+            // calibration's source is the TSC, which `tick` chooses only when CPUID
+            // reports it invariant, so these ticks are the calibrated ones.
+            return unsafe { core::arch::x86_64::_rdtsc() };
+        }
+        crate::tick::now().get()
+    }
+}
+
+impl Default for TickClock {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl Clock for TickClock {
     #[inline]
     fn now_nanos(&self) -> u64 {
-        let ticks = crate::tick::now().get();
-        ((u128::from(ticks) * u128::from(Self::ns_per_tick_q32())) >> 32) as u64
+        ((u128::from(self.ticks()) * u128::from(self.ns_per_tick_q32)) >> 32) as u64
     }
 }
 

@@ -86,7 +86,36 @@
 //! a thread saw (see `state.rs`). A closed call loads it, runs, loads it again to
 //! check the period, and records: one atomic add on the window's running totals, a
 //! load and a store (see `window.rs`). Nothing on that path locks or allocates; with
-//! slow-call detection or a time window it also reads the clock.
+//! slow-call detection or a time window it also reads the clock:
+//!
+//! ```
+//! use knhk_runtime::alloc::{CountingAllocator, thread_allocations};
+//! use knhk_runtime::breaker::{BreakerConfig, CircuitBreaker};
+//! use std::time::Duration;
+//!
+//! #[global_allocator]
+//! static ALLOC: CountingAllocator = CountingAllocator::new();
+//!
+//! # fn main() {
+//! let configs = [
+//!     BreakerConfig::new().count_window(100),
+//!     BreakerConfig::new().count_window(100).slow_call_duration_threshold(Duration::from_secs(1)),
+//!     BreakerConfig::new().time_window(30),
+//!     BreakerConfig::consecutive(1_000, 1, Duration::from_secs(1)),
+//! ];
+//! for config in configs {
+//!     // One failure in three stays under the 50 % threshold: closed throughout.
+//!     let breaker = CircuitBreaker::<u64, ()>::builder().config(config).build().unwrap();
+//!     let _ = breaker.call(|| Ok(0)); // a thread's first call may set up thread-locals
+//!     let before = thread_allocations();
+//!     for i in 0..10_000_u64 {
+//!         let _ = breaker.call(|| if i % 3 == 0 { Err(()) } else { Ok(i) });
+//!     }
+//!     assert_eq!(thread_allocations() - before, 0, "{config:?}");
+//!     assert_eq!(breaker.metrics().state, knhk_runtime::breaker::State::Closed);
+//! }
+//! # }
+//! ```
 
 mod builder;
 mod clock;
@@ -149,6 +178,8 @@ pub(crate) struct Settings {
     config: BreakerConfig,
     slow_nanos: Option<u64>,
     time_window: bool,
+    /// Neither slow-call detection nor a time window: a closed call reads no clock.
+    untimed: bool,
     /// The consecutive-failure mode's run length.
     consecutive: Option<u64>,
     minimum: u32,
@@ -163,6 +194,8 @@ impl Settings {
             config,
             slow_nanos: config.slow_call_duration.map(config::duration_nanos),
             time_window: matches!(config.window, SlidingWindow::Time(_)),
+            untimed: config.slow_call_duration.is_none()
+                && !matches!(config.window, SlidingWindow::Time(_)),
             consecutive: match config.window {
                 SlidingWindow::Consecutive(n) => Some(u64::from(n)),
                 _ => None,
@@ -261,7 +294,14 @@ impl<T, E, C: Clock> CircuitBreaker<T, E, C> {
     where
         F: FnOnce() -> Result<T, E>,
     {
-        let permit = self.try_acquire()?;
+        // Not through `try_acquire`: a `Result<Permit, Rejected>` returned and taken
+        // apart costs the closed path a store-forwarding stall.
+        let word = self.state.load(Acquire);
+        let permit = if word & PLAIN_MASK == CLOSED {
+            self.permit(word)
+        } else {
+            self.acquire_slow(word)?
+        };
         let result = f();
         permit.record(&result);
         result.map_err(BreakerError::Inner)
@@ -390,6 +430,33 @@ impl<T, E, C: Clock> CircuitBreaker<T, E, C> {
     /// Records a verdict for a call admitted in the state `word`.
     #[inline]
     pub(crate) fn complete(&self, word: u64, start: u64, outcome: Outcome) {
+        if word & PLAIN_MASK == CLOSED && self.settings.untimed && outcome != Outcome::Ignored {
+            let failure = outcome == Outcome::Failure;
+            if self.state.load(Acquire) != word {
+                // Admitted in an earlier period.
+                return;
+            }
+            match &self.window {
+                Window::Count(w) => {
+                    if let Some(counts) = w.record(failure, false) {
+                        self.check_rates(word, counts);
+                    }
+                }
+                Window::Consecutive(w) => {
+                    if let Some(run) = w.record(failure) {
+                        self.check_run(word, run);
+                    }
+                }
+                Window::Time(_) => {}
+            }
+            return;
+        }
+        self.complete_timed(word, start, outcome);
+    }
+
+    /// Every other verdict: ignored, timed (slow calls, a time window), or not closed.
+    #[inline(never)]
+    fn complete_timed(&self, word: u64, start: u64, outcome: Outcome) {
         if outcome == Outcome::Ignored {
             if state::kind(word) == HALF_OPEN {
                 self.permits.release(state::epoch(word));
@@ -406,7 +473,6 @@ impl<T, E, C: Clock> CircuitBreaker<T, E, C> {
             None => (0, false),
         };
         if self.state.load(Acquire) != word {
-            // Admitted in an earlier period.
             return;
         }
         if word & PLAIN_MASK == CLOSED {

@@ -676,6 +676,9 @@ fn the_model_catches_a_breaker_that_differs() {
     );
 }
 
+/// Per half-open period: permits held now, the most held at once, verdicts given.
+type Periods = HashMap<u64, (u32, u32, u32)>;
+
 #[test]
 fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
     const PERMITTED: u32 = 3;
@@ -712,7 +715,7 @@ fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
             .unwrap(),
     );
     // Per half-open period: permits held now, the most held at once, verdicts given.
-    let periods: Arc<Mutex<HashMap<u64, (u32, u32, u32)>>> = Arc::default();
+    let periods: Arc<Mutex<Periods>> = Arc::default();
     let rejected_seen = Arc::new(AtomicU64::new(0));
     let handles: Vec<_> = (0..THREADS)
         .map(|id| {
@@ -733,7 +736,11 @@ fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
                     }
                     // Phases of mostly failures and mostly successes flip the breaker.
                     let failing = (i / 5_000) % 2 == 0;
-                    let failure = if failing { x % 4 != 0 } else { x % 8 == 0 };
+                    let failure = if failing {
+                        !x.is_multiple_of(4)
+                    } else {
+                        x.is_multiple_of(8)
+                    };
                     match breaker.try_acquire() {
                         Ok(permit) => {
                             let half_open = permit.state() == State::HalfOpen;
@@ -744,7 +751,7 @@ fn four_threads_never_exceed_the_half_open_permits_and_lose_no_transition() {
                                 e.0 += 1;
                                 e.1 = e.1.max(e.0);
                             }
-                            if x % 7 == 0 {
+                            if x.is_multiple_of(7) {
                                 std::thread::yield_now();
                             }
                             let verdict = match (x >> 8) % 10 {
