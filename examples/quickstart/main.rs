@@ -598,6 +598,8 @@ mod tests {
             method: verdict.method(),
             verdict,
             alloc_violations: 0,
+            duplicate_name: false,
+            generic: false,
         }
     }
 

@@ -21,6 +21,7 @@ mod const_hash;
 mod diag;
 mod generics;
 mod hot_path;
+mod impl_paths;
 mod instrument;
 mod krate;
 mod registry;
@@ -44,6 +45,14 @@ pub fn hot_path(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn warm_path(args: TokenStream, item: TokenStream) -> TokenStream {
     diag::catch_bugs_keeping(&item, || {
         hot_path::attribute(hot_path::Kind::Warm, args.into(), item.clone().into())
+    })
+}
+
+/// Names an impl's measured methods after its type; see `knhk_runtime::impl_paths`.
+#[proc_macro_attribute]
+pub fn impl_paths(args: TokenStream, item: TokenStream) -> TokenStream {
+    diag::catch_bugs_keeping(&item, || {
+        impl_paths::attribute(args.into(), item.clone().into())
     })
 }
 

@@ -106,6 +106,24 @@ pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, paths, report, res
 /// crate under, as in `#[hot_path(8, crate = ::my_facade::knhk)]`, so its users need
 /// no dependency on knhk-runtime of their own. Every macro here takes it.
 ///
+/// # Names
+///
+/// A path is named `module::function` unless `name = ".."` says otherwise. A method's
+/// name does not include its type, so `Bids::get` and `Asks::get` in one module are
+/// both `module::get`; put [`#[impl_paths]`](impl_paths) on the `impl` to name them
+/// `module::Bids::get` and `module::Asks::get`. Paths with the same name are told
+/// apart by their location in every table, and looked up with
+/// [`Report::path_at`] or [`Report::paths_named`].
+///
+/// # Generic functions
+///
+/// A generic function (type or const parameters, or an `impl Trait` argument) has one
+/// site for all its instantiations: the calls of `f::<u8>` and `f::<f64>` add up in
+/// one path, which the report marks by writing `<..>` after its name. So does a method
+/// of a generic `impl` marked `#[impl_paths]`; without it, the attribute cannot see the
+/// impl's parameters, and the path is not marked. Give instantiations that must be
+/// judged apart functions of their own.
+///
 /// ```
 /// #[knhk_runtime::hot_path(8)]
 /// fn mix(x: u64) -> u64 {
@@ -116,6 +134,40 @@ pub use hot_path::{Budget, PathInfo, PathKind, check_budgets, paths, report, res
 #[cfg(feature = "macros")]
 #[doc(inline)]
 pub use knhk_macros::hot_path;
+
+/// On an `impl` block: every `#[hot_path]` / `#[warm_path]` method in it is named
+/// after the impl's type, `module::Type::method` (`module::<Type as Trait>::method` in
+/// a trait impl), so methods of the same name on two types are two names; a method of
+/// a generic impl is marked as shared by every instantiation (`<..>` in the report).
+/// A `name = ".."` given on a method still wins.
+///
+/// ```
+/// use knhk_runtime::{hot_path, impl_paths};
+///
+/// struct Bids([u32; 4]);
+/// struct Asks([u32; 4]);
+///
+/// #[impl_paths]
+/// impl Bids {
+///     #[hot_path(8, measure = "always")]
+///     fn get(&self, i: usize) -> u32 { self.0[i & 3] }
+/// }
+///
+/// #[impl_paths]
+/// impl Asks {
+///     #[hot_path(8, measure = "always")]
+///     fn get(&self, i: usize) -> u32 { self.0[i & 3] }
+/// }
+///
+/// assert_eq!(Bids([1; 4]).get(0) + Asks([2; 4]).get(0), 3);
+/// let report = knhk_runtime::report();
+/// let module = module_path!();
+/// assert!(report.path(&format!("{module}::Bids::get")).is_some());
+/// assert!(report.path(&format!("{module}::Asks::get")).is_some());
+/// ```
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use knhk_macros::impl_paths;
 
 /// Measures a function against a budget in ticks or as a duration, with no cap.
 ///

@@ -46,6 +46,7 @@ fn expand() {
     for file in [
         "tests/expand_telemetry/event_checked.rs",
         "tests/expand_telemetry/instrument_derive.rs",
+        "tests/expand_named/impl_paths.rs",
     ] {
         macrotest::expand_args(file, ["--config", remap.as_str()]);
     }

@@ -33,7 +33,8 @@ pub(crate) fn function(args: &Checked, function: &ItemFn, original: TokenStream)
 pub(crate) fn block(args: &Checked, body: &[Stmt]) -> TokenStream {
     let krate = &args.krate;
     let default_name = quote!(::core::concat!(::core::module_path!(), "::{block}"));
-    let site = site(args, default_name);
+    // A block cannot see whether the function around it is generic.
+    let site = site(args, default_name, false);
     let measured = quote!({
         #site
         let __knhk_probe = #krate::__private::Probe::start(&__KNHK_SITE);
@@ -61,8 +62,11 @@ fn measured_function(args: &Checked, function: &ItemFn) -> TokenStream {
         .iter()
         .partition(|a| matches!(a.style, AttrStyle::Outer));
     let ident = sig.ident.unraw().to_string();
-    let default_name = quote!(::core::concat!(::core::module_path!(), "::", #ident));
-    let site = site(args, default_name);
+    let default_name = match &args.impl_type {
+        Some(ty) => quote!(::core::concat!(::core::module_path!(), "::", #ty, "::", #ident)),
+        None => quote!(::core::concat!(::core::module_path!(), "::", #ident)),
+    };
+    let site = site(args, default_name, args.impl_generic || is_generic(sig));
     // The body's statements follow the probe directly (not as a nested block, which
     // `unused_braces` would flag on a one-expression body), so the tail expression is
     // still the function's value and the probe drops after it is computed.
@@ -78,8 +82,29 @@ fn measured_function(args: &Checked, function: &ItemFn) -> TokenStream {
     }
 }
 
+/// Whether every instantiation of `sig` shares one site: it has type or const
+/// parameters, or an `impl Trait` argument (lifetimes do not make instantiations).
+fn is_generic(sig: &syn::Signature) -> bool {
+    struct ImplTrait(bool);
+    impl<'ast> syn::visit::Visit<'ast> for ImplTrait {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let typed = sig
+        .generics
+        .params
+        .iter()
+        .any(|p| !matches!(p, syn::GenericParam::Lifetime(_)));
+    let mut found = ImplTrait(false);
+    for input in &sig.inputs {
+        syn::visit::visit_fn_arg(&mut found, input);
+    }
+    typed || found.0
+}
+
 /// The path's `static` site and its registration.
-fn site(args: &Checked, default_name: TokenStream) -> TokenStream {
+fn site(args: &Checked, default_name: TokenStream, generic: bool) -> TokenStream {
     let krate = &args.krate;
     let name = match &args.name {
         Some(name) => quote!(#name),
@@ -104,6 +129,7 @@ fn site(args: &Checked, default_name: TokenStream) -> TokenStream {
                 file: ::core::file!(),
                 line: ::core::line!(),
                 column: ::core::column!(),
+                generic: #generic,
             });
         #krate::__private::inventory::submit! {
             #krate::__private::Registration(&__KNHK_SITE)

@@ -36,6 +36,12 @@ pub(crate) const BUDGET: &str = "budget";
 pub(crate) const NAME: &str = "name";
 pub(crate) const ALLOW_ALLOC: &str = "allow_alloc";
 pub(crate) const MEASURE: &str = "measure";
+/// Hidden: the type of the `impl` the function is in, which `#[impl_paths]` passes on
+/// (`__impl = "Bids"`); the default name is then `module::Bids::function`.
+pub(crate) const IMPL: &str = "__impl";
+/// Hidden: the `impl` has type or const parameters (`#[impl_paths]` passes it on), so
+/// every instantiation of the method shares the path.
+pub(crate) const IMPL_GENERIC: &str = "__impl_generic";
 
 /// When the generated code measures.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,6 +68,10 @@ pub(crate) struct Args {
     pub(crate) measure: Measure,
     /// `crate = path`: where generated code finds knhk-runtime.
     pub(crate) krate: syn::Path,
+    /// The `impl`'s type as `#[impl_paths]` passes it on (hidden `__impl = ".."`).
+    pub(crate) impl_type: Option<LitStr>,
+    /// The `impl` is generic (hidden `__impl_generic`).
+    pub(crate) impl_generic: bool,
 }
 
 /// One comma-separated argument, before its meaning is checked.
@@ -173,6 +183,8 @@ impl Args {
             allow_alloc: false,
             measure: Measure::Auto,
             krate: crate::krate::default_path(),
+            impl_type: None,
+            impl_generic: false,
         }
     }
 
@@ -226,6 +238,11 @@ impl Args {
                             }
                         }
                     }
+                    IMPL => {
+                        if first_seen(&mut seen, IMPL, key.span(), errors) {
+                            args.impl_type = read_name(&value, errors);
+                        }
+                    }
                     ALLOW_ALLOC if kind == Kind::Hot => {
                         errors.at(
                             key.span(),
@@ -240,6 +257,7 @@ impl Args {
                     }
                 },
                 RawArg::Flag(flag) => match flag.to_string().as_str() {
+                    IMPL_GENERIC => args.impl_generic = true,
                     ALLOW_ALLOC if kind == Kind::Hot => {
                         if first_seen(&mut seen, ALLOW_ALLOC, flag.span(), errors) {
                             args.allow_alloc = true;

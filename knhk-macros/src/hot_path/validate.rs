@@ -17,6 +17,10 @@ pub(crate) struct Checked {
     pub(crate) allow_alloc: bool,
     pub(crate) measure: Measure,
     pub(crate) krate: syn::Path,
+    /// The `impl`'s type, from `#[impl_paths]`: part of the default name.
+    pub(crate) impl_type: Option<syn::LitStr>,
+    /// The `impl` is generic, from `#[impl_paths]`.
+    pub(crate) impl_generic: bool,
 }
 
 /// The arguments as expansion takes them; `None` when the budget is missing or was
@@ -29,6 +33,8 @@ pub(crate) fn complete(args: Args) -> Option<Checked> {
         allow_alloc,
         measure,
         krate,
+        impl_type,
+        impl_generic,
     } = args;
     Some(Checked {
         kind,
@@ -37,6 +43,8 @@ pub(crate) fn complete(args: Args) -> Option<Checked> {
         allow_alloc,
         measure,
         krate,
+        impl_type,
+        impl_generic,
     })
 }
 

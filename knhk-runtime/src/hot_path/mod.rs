@@ -88,6 +88,9 @@ pub struct PathInfo {
     pub column: u32,
     /// FNV-1a-64 of name, file, line and column, computed at compile time: unique per path.
     pub id: u64,
+    /// Every instantiation of a generic function shares the path (`f::<u8>` and
+    /// `f::<f64>` add up).
+    pub generic: bool,
 }
 
 /// Every registered path, hot and warm (each measuring `#[hot_path]` / `#[warm_path]`

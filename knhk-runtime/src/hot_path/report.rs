@@ -63,6 +63,10 @@ pub struct PathReport {
     pub id: u64,
     /// Another path has the same name; they are told apart by file and line.
     pub duplicate_name: bool,
+    /// A generic function's path: every instantiation adds to it. Printed with `<..>`
+    /// after the name.
+    #[serde(default)]
+    pub generic: bool,
     /// What was measured per call.
     pub stats: PathStats,
     /// The last amortized figure of the path's own code, from
@@ -152,6 +156,7 @@ impl Report {
                     line: info.line,
                     id: info.id,
                     duplicate_name: false,
+                    generic: info.generic,
                     amortized: site.amortized(),
                     stats: PathStats {
                         calls: t.calls,
@@ -189,9 +194,28 @@ impl Report {
         }
     }
 
-    /// The path named `name` (the first, if the name is not unique).
+    /// The path named `name`, if exactly one path has that name: `None` when none
+    /// has it and when several do ([`paths_named`](Self::paths_named) gives them all,
+    /// [`path_at`](Self::path_at) and [`path_with_id`](Self::path_with_id) one of them).
     pub fn path(&self, name: &str) -> Option<&PathReport> {
-        self.paths.iter().find(|p| p.name == name)
+        let mut named = self.paths.iter().filter(|p| p.name == name);
+        let first = named.next()?;
+        named.next().is_none().then_some(first)
+    }
+
+    /// Every path named `name`, in file and line order.
+    pub fn paths_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a PathReport> + 'a {
+        self.paths.iter().filter(move |p| p.name == name)
+    }
+
+    /// The path whose attribute is at `line` of `file` (as `file!()` names it).
+    pub fn path_at(&self, file: &str, line: u32) -> Option<&PathReport> {
+        self.paths.iter().find(|p| p.file == file && p.line == line)
+    }
+
+    /// The path with compile-time id `id` ([`PathInfo::id`](crate::PathInfo::id)).
+    pub fn path_with_id(&self, id: u64) -> Option<&PathReport> {
+        self.paths.iter().find(|p| p.id == id)
     }
 
     /// Names used by more than one path.
@@ -330,10 +354,13 @@ impl fmt::Display for Report {
     }
 }
 
-fn display_name(p: &PathReport) -> String {
+/// The name as the tables print it: `<..>` after a generic function's, and the
+/// location after one another path shares.
+pub(crate) fn display_name(p: &PathReport) -> String {
+    let generic = if p.generic { "<..>" } else { "" };
     if p.duplicate_name {
-        format!("{} ({}:{})", p.name, p.file, p.line)
+        format!("{}{generic} ({}:{})", p.name, p.file, p.line)
     } else {
-        p.name.clone()
+        format!("{}{generic}", p.name)
     }
 }

@@ -54,6 +54,9 @@ pub struct SiteMeta {
     pub line: u32,
     /// `column!()` at the attribute.
     pub column: u32,
+    /// A generic function's (or a method of a generic `impl` marked `#[impl_paths]`):
+    /// every instantiation shares this site.
+    pub generic: bool,
 }
 
 /// The registry entry generated code submits to `inventory`.
@@ -136,6 +139,7 @@ impl Site {
             file: file!(),
             line: line!(),
             column: 0,
+            generic: false,
         })
     }
 
@@ -150,6 +154,7 @@ impl Site {
             line: m.line,
             column: m.column,
             id: self.id,
+            generic: m.generic,
         }
     }
 
@@ -748,6 +753,7 @@ mod tests {
         file: file!(),
         line: line!(),
         column: 0,
+        generic: false,
     });
 
     #[test]
@@ -789,6 +795,7 @@ mod tests {
             file: "f.rs",
             line,
             column: 1,
+            generic: false,
         };
         assert_ne!(site_id(&meta(1)), site_id(&meta(2)));
         assert_eq!(site_id(&meta(1)), site_id(&meta(1)));

@@ -18,7 +18,7 @@ use std::fmt;
 /// let mut path = PathReport {
 ///     name: "book.match".into(), kind: PathKind::Warm, budget: Budget::Ticks(500),
 ///     allow_alloc: false, file: "src/book.rs".into(), line: 10, id: 1,
-///     duplicate_name: false, amortized: None,
+///     duplicate_name: false, generic: false, amortized: None,
 ///     stats: PathStats { calls: 1, raw_sum: Some(352), min_ticks: Some(300), max_ticks: Some(300),
 ///                        histogram: vec![(288, 319, 1)], ..PathStats::default() },
 /// };
@@ -318,6 +318,25 @@ pub struct PathVerdict {
     pub method: Method,
     /// Allocations made by a hot path without `allow_alloc` (0 when not counted).
     pub alloc_violations: u64,
+    /// Another path has the same name: the table shows the location beside it.
+    #[serde(default)]
+    pub duplicate_name: bool,
+    /// A generic function's path, shared by every instantiation: the table shows `<..>`.
+    #[serde(default)]
+    pub generic: bool,
+}
+
+impl PathVerdict {
+    /// The name as the table prints it: `<..>` after a generic function's, the
+    /// location after a name another path shares.
+    pub fn display_name(&self) -> String {
+        let generic = if self.generic { "<..>" } else { "" };
+        if self.duplicate_name {
+            format!("{}{generic} ({})", self.name, self.location)
+        } else {
+            format!("{}{generic}", self.name)
+        }
+    }
 }
 
 /// One verdict per registered path.
@@ -330,12 +349,27 @@ pub struct BudgetVerdicts {
 }
 
 impl BudgetVerdicts {
-    /// The verdict on the path named `name` (the first, if the name is not unique).
+    /// The verdict on the path named `name`, if exactly one path has that name: `None`
+    /// when none has it and when several do ([`named`](Self::named) gives them all,
+    /// [`at`](Self::at) one by location).
     pub fn get(&self, name: &str) -> Option<&Verdict> {
-        self.paths
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &p.verdict)
+        let mut named = self.paths.iter().filter(|p| p.name == name);
+        let first = named.next()?;
+        named.next().is_none().then_some(&first.verdict)
+    }
+
+    /// Every path named `name` with its verdict, in location order.
+    pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a PathVerdict> + 'a {
+        self.paths.iter().filter(move |p| p.name == name)
+    }
+
+    /// The path whose attribute is at `line` of `file` (its `location` is `file:line`).
+    pub fn at(&self, file: &str, line: u32) -> Option<&PathVerdict> {
+        self.paths.iter().find(|p| {
+            p.location
+                .rsplit_once(':')
+                .is_some_and(|(f, l)| f == file && l.parse() == Ok(line))
+        })
     }
 
     /// Paths over budget, or allocating where they must not.
@@ -360,7 +394,8 @@ impl BudgetVerdicts {
 }
 
 fn describe_failure(p: &PathVerdict) -> String {
-    let mut text = format!("{} ({}): {}", p.name, p.location, p.verdict);
+    let generic = if p.generic { "<..>" } else { "" };
+    let mut text = format!("{}{generic} ({}): {}", p.name, p.location, p.verdict);
     if p.alloc_violations > 0 {
         text.push_str(&format!(
             "; {} allocations on a hot path",
@@ -377,7 +412,7 @@ impl fmt::Display for BudgetVerdicts {
             write!(
                 f,
                 "  {:<40} {:>10}  {:<9}  {}",
-                p.name,
+                p.display_name(),
                 p.budget.to_string(),
                 p.method.to_string(),
                 p.verdict
@@ -420,6 +455,8 @@ impl Report {
                         method: verdict.method(),
                         verdict,
                         alloc_violations: p.stats.alloc_violations.unwrap_or(0),
+                        duplicate_name: p.duplicate_name,
+                        generic: p.generic,
                     }
                 })
                 .collect(),

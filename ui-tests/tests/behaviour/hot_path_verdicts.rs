@@ -57,6 +57,7 @@ fn path(budget: Budget, kind: PathKind, calls: u64, value: u64) -> PathReport {
         line: 1,
         id: 1,
         duplicate_name: false,
+        generic: false,
         stats,
         amortized: None,
     }

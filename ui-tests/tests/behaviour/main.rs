@@ -19,6 +19,7 @@ mod builder;
 mod builder_alloc;
 mod error_context;
 mod hot_path_alloc;
+mod hot_path_names;
 mod hot_path_registry;
 mod hot_path_threads;
 mod hot_path_verdicts;

@@ -8,6 +8,7 @@ fn mix(x: u64) -> u64 {
         file: "ui-tests/tests/expand/hot_path_default.rs",
         line: 3u32,
         column: 1u32,
+        generic: false,
     });
     #[allow(non_upper_case_globals)]
     const _: () = {

@@ -11,6 +11,7 @@ fn main() {
                 file: "ui-tests/tests/expand/warm_path_block.rs",
                 line: 5u32,
                 column: 17u32,
+                generic: false,
             });
             #[allow(non_upper_case_globals)]
             const _: () = {
