@@ -65,6 +65,8 @@ fn count_decode(diff: u64) -> Counts {
 pub(crate) struct CountWindow {
     size: u32,
     mask: u32,
+    /// log2(slots) - 3 with 16 slots or more, else 0 (see `slot`).
+    spread: u32,
     /// Running totals and where the current period began, written by every call.
     totals: Padded<AtomicU64>,
     base: Padded<AtomicU64>,
@@ -79,10 +81,27 @@ impl CountWindow {
         CountWindow {
             size,
             mask: slots - 1,
+            spread: if slots >= 16 {
+                slots.trailing_zeros() - 3
+            } else {
+                0
+            },
             totals: Padded(AtomicU64::new(0)),
             base: Padded(AtomicU64::new(0)),
             ring: (0..slots).map(|_| AtomicU64::new(u64::MAX)).collect(),
         }
+    }
+
+    /// Call `p`'s ring slot: consecutive calls go to different cache lines (eight
+    /// slots a line), so threads recording one after another do not write one line.
+    #[inline]
+    fn slot(&self, p: u32) -> usize {
+        let i = p & self.mask;
+        (if self.spread == 0 {
+            i
+        } else {
+            ((i & 7) << self.spread) | (i >> 3)
+        }) as usize
     }
 
     /// Records one call; the window after it when the call could have moved a rate
@@ -94,7 +113,7 @@ impl CountWindow {
         let p = count_calls(now);
         let base = self.base.load(Relaxed);
         let in_period = p.wrapping_sub(count_calls(base));
-        let slot = &self.ring[(p & self.mask) as usize];
+        let slot = &self.ring[self.slot(p)];
         if in_period <= self.size {
             slot.store(now, Relaxed);
             return Some(count_decode(now.wrapping_sub(base)));
@@ -109,7 +128,7 @@ impl CountWindow {
     #[inline(never)]
     fn full_window(&self, now: u64, p: u32, slot: &AtomicU64) -> Option<Counts> {
         let back = p.wrapping_sub(self.size);
-        let older = self.ring[(back & self.mask) as usize].load(Relaxed);
+        let older = self.ring[self.slot(back)].load(Relaxed);
         slot.store(now, Relaxed);
         if count_calls(older) != back {
             return None;
@@ -130,7 +149,7 @@ impl CountWindow {
                 return count_decode(now.wrapping_sub(base));
             }
             let back = p.wrapping_sub(self.size);
-            let older = self.ring[(back & self.mask) as usize].load(Acquire);
+            let older = self.ring[self.slot(back)].load(Acquire);
             if count_calls(older) == back {
                 return count_decode(now.wrapping_sub(older));
             }
@@ -150,8 +169,8 @@ impl CountWindow {
             let end = p.wrapping_sub(lag);
             let back = end.wrapping_sub(self.size);
             let (e, b) = (
-                self.ring[(end & self.mask) as usize].load(Acquire),
-                self.ring[(back & self.mask) as usize].load(Acquire),
+                self.ring[self.slot(end)].load(Acquire),
+                self.ring[self.slot(back)].load(Acquire),
             );
             if count_calls(e) == end && count_calls(b) == back {
                 return count_decode(e.wrapping_sub(b));

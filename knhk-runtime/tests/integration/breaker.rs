@@ -411,6 +411,8 @@ impl Model {
 fn config_strategy() -> impl Strategy<Value = BreakerConfig> {
     let window = prop_oneof![
         (1u32..=6).prop_map(SlidingWindow::Count),
+        // 16 ring slots or more: consecutive calls' slots spread over cache lines.
+        (15u32..=24).prop_map(SlidingWindow::Count),
         (1u32..=4).prop_map(SlidingWindow::Time),
         (1u32..=4).prop_map(SlidingWindow::Consecutive),
     ];
@@ -610,7 +612,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn the_breaker_decides_as_the_reference_model(config in config_strategy(), ops in prop::collection::vec(op(), 1..80)) {
+    fn the_breaker_decides_as_the_reference_model(config in config_strategy(), ops in prop::collection::vec(op(), 1..120)) {
         run_model(config, ops)?;
     }
 }
