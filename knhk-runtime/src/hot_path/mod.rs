@@ -9,6 +9,7 @@ pub(crate) mod histogram;
 pub(crate) mod measure;
 pub(crate) mod report;
 pub(crate) mod site;
+mod svg;
 pub(crate) mod verdict;
 
 use crate::tick::{Calibration, Ticks};

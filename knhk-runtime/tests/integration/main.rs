@@ -25,6 +25,7 @@ mod lockchain_util;
 mod merkle_oracle;
 #[cfg(feature = "lockchain")]
 mod mmap_storage;
+mod report_svg;
 #[cfg(feature = "lockchain")]
 mod report_v1;
 mod simd_batch;
