@@ -20,7 +20,8 @@
 //! `examples/registry/`), and the report is
 //! sealed into a lockchain in the output directory (`--out-dir DIR`, else
 //! `$KNHK_QUICKSTART_DIR`, else the temporary directory), one entry per run, then
-//! verified read-only with an inclusion proof.
+//! verified read-only with an inclusion proof; its picture (`Report::to_svg_with`) is
+//! written beside it.
 //!
 //! Everything it emits through `tracing` (the submission spans, the over-budget events,
 //! the lockchain's events and spans) is checked as it runs against the runtime's
@@ -33,7 +34,8 @@
 //!
 //! Exit status: 0 when the gate fails on the deliberate violation alone, 1 when any
 //! other path breaks its budget, the deliberate one is not caught or the telemetry
-//! breaks its registry, 2 for bad arguments, 3 when the report cannot be sealed.
+//! breaks its registry, 2 for bad arguments, 3 when the report cannot be sealed or its
+//! picture (`knhk-quickstart-report.svg`, beside the lockchain) cannot be written.
 
 use knhk_runtime::lockchain::{Lockchain, LockchainReader, verify_inclusion};
 use knhk_runtime::telemetry::{FindingLevel, RegistryCheckLayer};
@@ -311,8 +313,8 @@ fn orders(n: u64) -> impl Iterator<Item = Order> {
     })
 }
 
-/// Where the lockchain goes: `--out-dir DIR`, else `$KNHK_QUICKSTART_DIR`, else the
-/// temporary directory.
+/// Where the lockchain and the picture go: `--out-dir DIR`, else
+/// `$KNHK_QUICKSTART_DIR`, else the temporary directory.
 fn out_dir() -> Result<PathBuf, String> {
     let mut args = std::env::args_os().skip(1);
     let mut dir = None;
@@ -423,7 +425,8 @@ fn main() -> ExitCode {
     println!("{report}");
 
     // The median: a single call of a few ticks is mostly counter jitter above it.
-    let verdicts = report.check(&Policy::at_percentile(50.0));
+    let policy = Policy::at_percentile(50.0);
+    let verdicts = report.check(&policy);
     println!("{verdicts}");
 
     let (passed, said) = gate(&verdicts, measuring);
@@ -433,6 +436,19 @@ fn main() -> ExitCode {
     if let Err(error) = seal(&report, &dir) {
         eprintln!("could not seal the report in {}: {error}", dir.display());
         return ExitCode::from(3);
+    }
+    match draw(&report, &policy, &dir) {
+        Ok(path) => println!(
+            "report drawn in {} (histograms, budgets and verdicts at p50; open it in a browser)",
+            path.display()
+        ),
+        Err(error) => {
+            eprintln!(
+                "could not write the report's picture in {}: {error}",
+                dir.display()
+            );
+            return ExitCode::from(3);
+        }
     }
 
     // Violations are listed; improvements (attributes still in development) and
@@ -529,6 +545,17 @@ fn gate(verdicts: &BudgetVerdicts, measuring: bool) -> (bool, String) {
         true
     };
     (passed, said)
+}
+
+/// Writes the report's picture beside the lockchain, replacing the last run's.
+fn draw(
+    report: &knhk_runtime::Report,
+    policy: &Policy,
+    dir: &std::path::Path,
+) -> std::io::Result<PathBuf> {
+    let path = dir.join("knhk-quickstart-report.svg");
+    std::fs::write(&path, report.to_svg_with(policy))?;
+    Ok(path)
 }
 
 /// Appends the report to a lockchain in `dir` (one entry per run), then checks it as

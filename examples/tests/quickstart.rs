@@ -86,10 +86,45 @@ fn the_deliberate_violation_is_caught_named_and_the_run_exits_0() {
         let line = verdict_line(&run.stdout, path);
         assert!(!line.contains("undecided"), "{line}");
     }
-    // The report was sealed where it was told to go.
+    // The report was sealed where it was told to go, and drawn beside it.
     assert!(dir.join("knhk-quickstart.lockchain").is_file());
     assert!(run.stdout.contains(&dir.display().to_string()));
+    picture_shows_every_path(&dir, &run.stdout);
     telemetry_is_clean(&run.stdout);
+}
+
+/// The report's picture, written beside the lockchain: one panel per path of the
+/// verdict table (every `book.*` path), each with its budget mark.
+fn picture_shows_every_path(dir: &std::path::Path, stdout: &str) {
+    let path = dir.join("knhk-quickstart-report.svg");
+    assert!(
+        stdout.contains(&format!("report drawn in {}", path.display())),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no picture at {}: {e}", path.display()));
+    assert!(svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"));
+    let names: Vec<&str> = stdout
+        .split("budget verdicts at p")
+        .nth(1)
+        .expect("a verdict table")
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| n.starts_with("book."))
+        .collect();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in &names {
+        assert_eq!(
+            svg.matches(&format!(r#"<g class="path" data-name="{name}""#))
+                .count(),
+            1,
+            "{name} has no panel, or more than one"
+        );
+    }
+    assert_eq!(svg.matches(r#"<g class="path""#).count(), names.len());
+    assert_eq!(svg.matches(r#"<line class="budget""#).count(), names.len());
 }
 
 /// The live check's line: every submission's span and the runtime's events seen, no
@@ -150,6 +185,7 @@ fn what_the_quickstart_emits_follows_its_registries() {
         c.arg("--out-dir").arg(&dir);
     });
     assert_ne!(run.code, 3, "{}", run.stderr);
+    picture_shows_every_path(&dir, &run.stdout);
     telemetry_is_clean(&run.stdout);
 }
 
