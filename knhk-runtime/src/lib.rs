@@ -78,6 +78,8 @@ pub mod simd;
 pub mod span;
 pub(crate) mod sync;
 pub mod telemetry;
+#[cfg(test)]
+mod test_events;
 pub mod tick;
 
 pub use hot_path::budget::{

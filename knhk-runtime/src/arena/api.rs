@@ -14,6 +14,29 @@ fn slice(ptr: NonNull<u8>, len: usize) -> NonNull<[u8]> {
     NonNull::slice_from_raw_parts(ptr, len)
 }
 
+/// A block that could not be resized in place, moved: a new block of `new`, the first
+/// `keep` bytes copied into it, the old one deallocated.
+///
+/// # Safety
+/// `ptr` is a block of `old` from `alloc`, owned by the caller, holding at least `keep`
+/// bytes, and `keep <= new.size()`.
+unsafe fn relocate(
+    alloc: impl Allocator,
+    ptr: NonNull<u8>,
+    old: Layout,
+    new: Layout,
+    keep: usize,
+) -> Result<NonNull<[u8]>, AllocError> {
+    let moved = alloc.allocate(new)?;
+    // SAFETY: `ptr` holds `keep` bytes the caller owns, the new block has room for
+    // them and is a distinct claim, and `ptr` came from `alloc` with `old`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(ptr.as_ptr(), moved.cast().as_ptr(), keep);
+        alloc.deallocate(ptr, old);
+    }
+    Ok(moved)
+}
+
 // SAFETY: a block handed out stays valid and unaliased until the arena is reset or
 // rewound, which takes `&mut Arena` and so cannot happen while this `&Arena` (or a
 // collection holding it) lives; copies of `&Arena` are the same allocator. Blocks are
@@ -49,14 +72,9 @@ unsafe impl<R: Region> Allocator for &Arena<R> {
                 return Ok(slice(ptr, new.size()));
             }
         }
-        let moved = self.allocate(new)?;
-        // SAFETY: `ptr` holds `old.size()` bytes the caller owns; the new block is
-        // at least as large and a distinct claim.
-        unsafe {
-            std::ptr::copy_nonoverlapping(ptr.as_ptr(), moved.cast().as_ptr(), old.size());
-            self.deallocate(ptr, old);
-        }
-        Ok(moved)
+        // SAFETY: the caller owns `ptr`, a block of `old` from this allocator, and a
+        // grown layout holds its `old.size()` bytes.
+        unsafe { relocate(*self, ptr, old, new, old.size()) }
     }
 
     #[inline]
@@ -73,14 +91,9 @@ unsafe impl<R: Region> Allocator for &Arena<R> {
             }
             return Ok(slice(ptr, new.size()));
         }
-        let moved = self.allocate(new)?;
-        // SAFETY: `ptr` holds at least `new.size()` bytes the caller owns; the new
-        // block is a distinct claim.
-        unsafe {
-            std::ptr::copy_nonoverlapping(ptr.as_ptr(), moved.cast().as_ptr(), new.size());
-            self.deallocate(ptr, old);
-        }
-        Ok(moved)
+        // SAFETY: the caller owns `ptr`, a block of `old` from this allocator, which
+        // holds the `new.size()` bytes kept.
+        unsafe { relocate(*self, ptr, old, new, new.size()) }
     }
 }
 
@@ -115,13 +128,9 @@ unsafe impl<R: Region> Allocator for &LocalArena<'_, R> {
                 return Ok(slice(ptr, new.size()));
             }
         }
-        let moved = self.allocate(new)?;
-        // SAFETY: as for `&Arena`.
-        unsafe {
-            std::ptr::copy_nonoverlapping(ptr.as_ptr(), moved.cast().as_ptr(), old.size());
-            self.deallocate(ptr, old);
-        }
-        Ok(moved)
+        // SAFETY: the caller owns `ptr`, a block of `old` from this allocator, and a
+        // grown layout holds its `old.size()` bytes.
+        unsafe { relocate(*self, ptr, old, new, old.size()) }
     }
 
     #[inline]
@@ -138,12 +147,8 @@ unsafe impl<R: Region> Allocator for &LocalArena<'_, R> {
             }
             return Ok(slice(ptr, new.size()));
         }
-        let moved = self.allocate(new)?;
-        // SAFETY: as for `&Arena`.
-        unsafe {
-            std::ptr::copy_nonoverlapping(ptr.as_ptr(), moved.cast().as_ptr(), new.size());
-            self.deallocate(ptr, old);
-        }
-        Ok(moved)
+        // SAFETY: the caller owns `ptr`, a block of `old` from this allocator, which
+        // holds the `new.size()` bytes kept.
+        unsafe { relocate(*self, ptr, old, new, new.size()) }
     }
 }

@@ -278,27 +278,7 @@ fn the_last_allocation_freed_through_the_allocator_is_given_back() {
 
 #[test]
 fn exhaustion_is_emitted_once_until_reset() {
-    use std::sync::Mutex;
-    use tracing_subscriber::layer::SubscriberExt;
-
-    #[derive(Clone, Default)]
-    struct Events(Arc<Mutex<Vec<String>>>);
-    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Events {
-        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-            struct Fields(String);
-            impl tracing::field::Visit for Fields {
-                fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn fmt::Debug) {
-                    self.0.push_str(&format!("{}={v:?} ", f.name()));
-                }
-            }
-            let mut fields = Fields(format!("{} ", e.metadata().name()));
-            e.record(&mut fields);
-            self.0.lock().unwrap().push(fields.0);
-        }
-    }
-    let events = Events::default();
-    let subscriber = tracing_subscriber::registry().with(events.clone());
-    tracing::subscriber::with_default(subscriber, || {
+    let events = crate::test_events::captured(|| {
         let mut arena = Arena::with_capacity(16);
         arena.alloc([0_u8; 10]);
         assert!(arena.try_alloc([0_u64; 2]).is_err());
@@ -307,11 +287,10 @@ fn exhaustion_is_emitted_once_until_reset() {
         arena.reset();
         assert!(arena.try_alloc([0_u8; 17]).is_err());
     });
-    let events = events.0.lock().unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(
         events[0],
-        "knhk.arena.exhausted message=arena exhausted arena.capacity=16 arena.remaining=6 arena.request.size=16 arena.request.alignment=8 "
+        "knhk.arena.exhausted knhk::arena message=arena exhausted arena.capacity=16 arena.remaining=6 arena.request.size=16 arena.request.alignment=8 "
     );
     assert!(
         events[1].contains("arena.remaining=16 arena.request.size=17"),

@@ -255,40 +255,15 @@ fn its_size_is_the_results_plus_the_inline_contexts() {
 
 #[test]
 fn trace_err_emits_the_error_and_its_chain() {
-    use std::sync::{Arc, Mutex};
-    use tracing_subscriber::layer::SubscriberExt;
-
-    #[derive(Clone, Default)]
-    struct Events(Arc<Mutex<Vec<String>>>);
-    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Events {
-        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-            struct Fields(String);
-            impl tracing::field::Visit for Fields {
-                fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn fmt::Debug) {
-                    self.0.push_str(&format!("{}={v:?} ", f.name()));
-                }
-            }
-            let mut fields = Fields(format!(
-                "{} {} ",
-                e.metadata().name(),
-                e.metadata().target()
-            ));
-            e.record(&mut fields);
-            self.0.lock().unwrap().push(fields.0);
-        }
-    }
-    let events = Events::default();
-    let subscriber = tracing_subscriber::registry().with(events.clone());
-    tracing::subscriber::with_default(subscriber, || {
+    let events = crate::test_events::captured(|| {
         let r = ok(1)
             .context("reading")
             .and_then(|_| err("bad").context("parsing"));
         assert!(r.trace_err().is_err());
         assert!(ok(1).context("fine").trace_err().is_ok());
     });
-    let events = events.0.lock().unwrap();
     assert_eq!(
-        *events,
+        events,
         [format!(
             "knhk.error knhk::error message=error exception.type=\"{}\" exception.message=\"bad\" knhk.error.context=\"parsing: reading\" ",
             std::any::type_name::<Failed>()
