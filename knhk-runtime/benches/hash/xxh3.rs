@@ -26,19 +26,30 @@ fn data(len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Whether to bench the peer before knhk at each size: `XXH3_PEER_FIRST=1`, which
+/// `scripts/bench-xxh3` sets every other round so that neither side always runs second.
+fn peer_first() -> bool {
+    std::env::var_os("XXH3_PEER_FIRST").is_some_and(|v| v == "1")
+}
+
 pub(crate) fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("xxh3");
     for len in SIZES {
         let input = data(len);
         group.throughput(Throughput::Bytes(len as u64));
-        group.bench_with_input(
-            BenchmarkId::new("knhk_dispatched", len),
-            &input[..],
-            |b, i| b.iter(|| xxh3_dispatch::xxh3_64(black_box(i))),
-        );
-        group.bench_with_input(BenchmarkId::new("xxhash_rust", len), &input[..], |b, i| {
-            b.iter(|| xxhash_rust::xxh3::xxh3_64(black_box(i)))
-        });
+        for peer in [peer_first(), !peer_first()] {
+            if peer {
+                group.bench_with_input(BenchmarkId::new("xxhash_rust", len), &input[..], |b, i| {
+                    b.iter(|| xxhash_rust::xxh3::xxh3_64(black_box(i)))
+                });
+            } else {
+                group.bench_with_input(
+                    BenchmarkId::new("knhk_dispatched", len),
+                    &input[..],
+                    |b, i| b.iter(|| xxh3_dispatch::xxh3_64(black_box(i))),
+                );
+            }
+        }
     }
 
     let input = data(4096);

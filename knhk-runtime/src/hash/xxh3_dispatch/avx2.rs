@@ -1,20 +1,29 @@
 //! The stripe loop on AVX2: two 256-bit registers.
 
-use super::super::xxh3::{P32_1, SECRET_LEN, STRIPE_LEN};
+use super::super::xxh3::{P32_1, STRIPE_LEN};
 use super::sse2::SWAP_U64;
 use super::stripes::{self, Lanes};
 use core::arch::x86_64::*;
 
-/// Proof that the CPU runs AVX2: made only in [`accumulate`], which is compiled with
-/// AVX2 and which its caller may call only on a CPU that has it. The methods below run
-/// AVX2 instructions on the strength of `self`; they are inlined into `accumulate`.
+/// Proof that the CPU runs AVX2: made only in [`long_64`] and [`long_128`], which are
+/// compiled with it and which their callers may call only on a CPU that has it.
+/// The methods below run AVX2 instructions on the strength of `self`; they are
+/// inlined into those two.
 #[derive(Clone, Copy)]
 struct Avx2(());
 
-/// The stripe loop on AVX2; callers must check that the CPU has it.
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed` on AVX2; callers must
+/// check that the CPU has it.
 #[target_feature(enable = "avx2")]
-pub(super) fn accumulate(input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
-    stripes::accumulate(Avx2(()), input, secret)
+pub(super) fn long_64(input: &[u8], seed: u64) -> u64 {
+    stripes::long_64(Avx2(()), input, seed)
+}
+
+/// XXH3-128 of `input` (longer than 240 bytes) with `seed` on AVX2; callers must
+/// check that the CPU has it.
+#[target_feature(enable = "avx2")]
+pub(super) fn long_128(input: &[u8], seed: u64) -> u128 {
+    stripes::long_128(Avx2(()), input, seed)
 }
 
 type V = [__m256i; 2];

@@ -1,22 +1,30 @@
 //! The stripe loop on AVX-512 F: one 512-bit register. AVX-512 intrinsics are stable
 //! since Rust 1.89: this module is why the workspace's `rust-version` is 1.89.
 
-use super::super::xxh3::{P32_1, SECRET_LEN, STRIPE_LEN};
+use super::super::xxh3::{P32_1, STRIPE_LEN};
 use super::sse2::SWAP_U64;
 use super::stripes::{self, Lanes};
 use core::arch::x86_64::*;
 
-/// Proof that the CPU runs AVX-512 F: made only in [`accumulate`], which is compiled
-/// with it and which its caller may call only on a CPU that has it. The methods below
-/// run AVX-512 F instructions on the strength of `self`; they are inlined into
-/// `accumulate`.
+/// Proof that the CPU runs AVX-512 F: made only in [`long_64`] and [`long_128`], which are
+/// compiled with it and which their callers may call only on a CPU that has it.
+/// The methods below run AVX-512 F instructions on the strength of `self`; they are
+/// inlined into those two.
 #[derive(Clone, Copy)]
 struct Avx512(());
 
-/// The stripe loop on AVX-512 F; callers must check that the CPU has it.
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed` on AVX-512 F; callers must
+/// check that the CPU has it.
 #[target_feature(enable = "avx512f")]
-pub(super) fn accumulate(input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
-    stripes::accumulate(Avx512(()), input, secret)
+pub(super) fn long_64(input: &[u8], seed: u64) -> u64 {
+    stripes::long_64(Avx512(()), input, seed)
+}
+
+/// XXH3-128 of `input` (longer than 240 bytes) with `seed` on AVX-512 F; callers must
+/// check that the CPU has it.
+#[target_feature(enable = "avx512f")]
+pub(super) fn long_128(input: &[u8], seed: u64) -> u128 {
+    stripes::long_128(Avx512(()), input, seed)
 }
 
 impl Lanes for Avx512 {

@@ -13,13 +13,17 @@
 //! each instruction set's primitive steps) on the first of [`BACKENDS`] the CPU
 //! supports, from the features [`cpu`] detects once per process: AVX-512,
 //! then AVX2, then SSE2 (always there on x86_64); NEON on aarch64; portable scalar code
-//! elsewhere. [`Kernel`] runs any other backend the CPU supports, so that tests and
-//! benchmarks can call each one.
+//! elsewhere. The first long input caches the chosen backend's functions, so that every
+//! later one costs a load and an indirect jump on top of the backend's own function,
+//! which holds the stripe loop and the merge. [`Kernel`] runs any other backend the CPU
+//! supports, so that tests and benchmarks can call each one.
 
 use super::xxh3;
-use super::xxh3::{DEFAULT_SECRET, MERGE_AT, MERGE_HI_AT, MID_SIZE_MAX, P64_1, P64_2, SECRET_LEN};
+use super::xxh3::MID_SIZE_MAX;
 use crate::cpu::{self, Backend, Supported};
 use core::fmt;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 mod short;
 mod stripes;
@@ -133,28 +137,75 @@ impl Kernel {
         hash_128(input, seed, Some(self))
     }
 
-    /// The accumulators after the stripe loop over `input` (longer than 240 bytes).
-    fn accumulate(self, input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
+    /// The long-input functions of this kernel's backend.
+    fn long(self) -> &'static Long {
         match self.backend() {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: a `Kernel` holds a `cpu::Supported`, which exists for `Sse2` only if
-            // the CPU has SSE2 (every x86_64 CPU does), the feature `sse2::accumulate` is
-            // compiled with.
-            Backend::Sse2 => unsafe { sse2::accumulate(input, secret) },
+            Backend::Avx512 => &AVX512,
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above: `Avx2` is supported only with AVX2, the feature
-            // `avx2::accumulate` is compiled with.
-            Backend::Avx2 => unsafe { avx2::accumulate(input, secret) },
+            Backend::Avx2 => &AVX2,
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above: `Avx512` is supported only with AVX-512 F (and BW and
-            // DQ), and `avx512::accumulate` is compiled with F.
-            Backend::Avx512 => unsafe { avx512::accumulate(input, secret) },
+            Backend::Sse2 => &SSE2,
             #[cfg(target_arch = "aarch64")]
-            // SAFETY: as above, with NEON and `neon::accumulate`.
-            Backend::Neon => unsafe { neon::accumulate(input, secret) },
-            _ => scalar::accumulate(input, secret),
+            Backend::Neon => &NEON,
+            _ => &SCALAR,
         }
     }
+}
+
+/// One backend's XXH3 of inputs longer than 240 bytes, as `unsafe fn` pointers: the
+/// `#[target_feature]` functions may run only on a CPU with their features. A `&Long`
+/// is handed out only by [`Kernel::long`], for a kernel (a proof that the CPU runs its
+/// backend), and the pointers are called only through it.
+struct Long {
+    hash_64: unsafe fn(&[u8], u64) -> u64,
+    hash_128: unsafe fn(&[u8], u64) -> u128,
+}
+
+#[cfg(target_arch = "x86_64")]
+static AVX512: Long = Long {
+    hash_64: avx512::long_64,
+    hash_128: avx512::long_128,
+};
+#[cfg(target_arch = "x86_64")]
+static AVX2: Long = Long {
+    hash_64: avx2::long_64,
+    hash_128: avx2::long_128,
+};
+#[cfg(target_arch = "x86_64")]
+static SSE2: Long = Long {
+    hash_64: sse2::long_64,
+    hash_128: sse2::long_128,
+};
+#[cfg(target_arch = "aarch64")]
+static NEON: Long = Long {
+    hash_64: neon::long_64,
+    hash_128: neon::long_128,
+};
+static SCALAR: Long = Long {
+    hash_64: scalar::long_64,
+    hash_128: scalar::long_128,
+};
+
+/// The detected kernel's [`Long`], once the first long input has chosen it; null
+/// before. It only ever holds `Kernel::detected().long()`, so a race to fill it stores
+/// the same pointer twice.
+static DETECTED: AtomicPtr<Long> = AtomicPtr::new(ptr::null_mut());
+
+/// The detected kernel's [`Long`] once chosen: one relaxed load. The pointee is a
+/// `static` that never changes, so no ordering is needed to read it.
+#[inline(always)]
+fn detected_long() -> Option<&'static Long> {
+    // SAFETY: non-null values of `DETECTED` are `&'static Long`s stored by
+    // `choose_long`, never written through.
+    unsafe { DETECTED.load(Ordering::Relaxed).as_ref() }
+}
+
+/// Chooses the detected kernel's [`Long`] and caches it.
+fn choose_long() -> &'static Long {
+    let long = Kernel::detected().long();
+    DETECTED.store(ptr::from_ref(long).cast_mut(), Ordering::Relaxed);
+    long
 }
 
 impl fmt::Display for Kernel {
@@ -264,60 +315,54 @@ fn hash_128(input: &[u8], seed: u64, kernel: Option<Kernel>) -> u128 {
 
 // Longer than 240 bytes. Out of line so that the short classes inline without a stack
 // frame; two entry points so that the free functions read the detected backend in
-// here, not at every call site.
+// here, not at every call site. Each is one call through the backend's table, with the
+// same arguments, so it compiles to a jump.
 
 #[inline(never)]
 fn long_64(kernel: Kernel, input: &[u8], seed: u64) -> u64 {
-    long_64_on(kernel, input, seed)
+    // SAFETY: `kernel.long()` is the table of a backend the CPU runs (`Kernel`'s proof).
+    unsafe { (kernel.long().hash_64)(input, seed) }
 }
 
 #[inline(never)]
 fn long_64_detected(input: &[u8], seed: u64) -> u64 {
-    long_64_on(Kernel::detected(), input, seed)
+    match detected_long() {
+        // SAFETY: `long` is the table of `Kernel::detected()`, which the CPU runs.
+        Some(long) => unsafe { (long.hash_64)(input, seed) },
+        None => first_long_64(input, seed),
+    }
+}
+
+/// The first long input's XXH3-64, which chooses the backend; out of line so that
+/// [`long_64_detected`] is a load and a jump, without a stack frame.
+#[cold]
+#[inline(never)]
+fn first_long_64(input: &[u8], seed: u64) -> u64 {
+    // SAFETY: as in `long_64_detected`.
+    unsafe { (choose_long().hash_64)(input, seed) }
 }
 
 #[inline(never)]
 fn long_128(kernel: Kernel, input: &[u8], seed: u64) -> u128 {
-    long_128_on(kernel, input, seed)
+    // SAFETY: as in `long_64`.
+    unsafe { (kernel.long().hash_128)(input, seed) }
 }
 
 #[inline(never)]
 fn long_128_detected(input: &[u8], seed: u64) -> u128 {
-    long_128_on(Kernel::detected(), input, seed)
+    match detected_long() {
+        // SAFETY: as in `long_64_detected`.
+        Some(long) => unsafe { (long.hash_128)(input, seed) },
+        None => first_long_128(input, seed),
+    }
 }
 
-#[inline(always)]
-fn long_64_on(kernel: Kernel, input: &[u8], seed: u64) -> u64 {
-    let custom;
-    let secret = if seed == 0 {
-        &DEFAULT_SECRET
-    } else {
-        custom = stripes::custom_secret(seed);
-        &custom
-    };
-    let acc = kernel.accumulate(input, secret);
-    stripes::merge(
-        &acc,
-        secret,
-        MERGE_AT,
-        (input.len() as u64).wrapping_mul(P64_1),
-    )
-}
-
-#[inline(always)]
-fn long_128_on(kernel: Kernel, input: &[u8], seed: u64) -> u128 {
-    let custom;
-    let secret = if seed == 0 {
-        &DEFAULT_SECRET
-    } else {
-        custom = stripes::custom_secret(seed);
-        &custom
-    };
-    let acc = kernel.accumulate(input, secret);
-    let len = input.len() as u64;
-    let lo = stripes::merge(&acc, secret, MERGE_AT, len.wrapping_mul(P64_1));
-    let hi = stripes::merge(&acc, secret, MERGE_HI_AT, !len.wrapping_mul(P64_2));
-    (hi as u128) << 64 | lo as u128
+/// As [`first_long_64`], for XXH3-128.
+#[cold]
+#[inline(never)]
+fn first_long_128(input: &[u8], seed: u64) -> u128 {
+    // SAFETY: as in `long_64_detected`.
+    unsafe { (choose_long().hash_128)(input, seed) }
 }
 
 #[cfg(test)]
@@ -349,20 +394,34 @@ mod tests {
         assert!(Kernel::available().any(|k| k.backend() == Backend::Scalar));
     }
 
-    /// Every backend against the scalar one across the block boundaries of the loop:
-    /// one block is 1024 bytes, and a block ending at the end of the input is not full.
+    /// Every backend against the scalar one across the block boundaries of the loop
+    /// (one block is 1024 bytes, and a block ending at the end of the input is not
+    /// full), with the default secret and a derived one, for both widths.
     #[test]
-    fn every_kernel_accumulates_as_the_scalar_one() {
+    fn every_kernel_hashes_long_inputs_as_the_scalar_one() {
         let input: Vec<u8> = (0..3 * 1024 + 100)
             .map(|i| (i * 7 + i / 251) as u8)
             .collect();
-        let secret = stripes::custom_secret(0x1234_5678_9abc_def0);
         for len in [241, 1023, 1024, 1025, 2048, 2049, 3 * 1024 + 100] {
-            let want = scalar::accumulate(&input[..len], &secret);
-            for kernel in Kernel::available() {
-                let got = kernel.accumulate(&input[..len], &secret);
-                assert_eq!(got, want, "{kernel}, {len}");
+            for seed in [0, 0x1234_5678_9abc_def0] {
+                let input = &input[..len];
+                let want_64 = scalar::long_64(input, seed);
+                let want_128 = scalar::long_128(input, seed);
+                for kernel in Kernel::available() {
+                    assert_eq!(long_64(kernel, input, seed), want_64, "{kernel}, {len}");
+                    assert_eq!(long_128(kernel, input, seed), want_128, "{kernel}, {len}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn the_cached_table_is_the_detected_kernels() {
+        let _ = xxh3_64(&[0; 241]);
+        assert!(ptr::eq(detected_long().unwrap(), Kernel::detected().long()));
+        assert!(ptr::eq(
+            DETECTED.load(Ordering::Relaxed),
+            Kernel::detected().long()
+        ));
     }
 }

@@ -2,20 +2,29 @@
 //! (`cargo check --target aarch64-unknown-linux-gnu`), not run on the development
 //! machine (x86_64).
 
-use super::super::xxh3::{P32_1, SECRET_LEN, STRIPE_LEN};
+use super::super::xxh3::{P32_1, STRIPE_LEN};
 use super::stripes::{self, Lanes};
 use core::arch::aarch64::*;
 
-/// Proof that the CPU runs NEON: made only in [`accumulate`], which is compiled with
-/// NEON and which its caller may call only on a CPU that has it. The methods below run
-/// NEON instructions on the strength of `self`; they are inlined into `accumulate`.
+/// Proof that the CPU runs NEON: made only in [`long_64`] and [`long_128`], which are
+/// compiled with it and which their callers may call only on a CPU that has it.
+/// The methods below run NEON instructions on the strength of `self`; they are
+/// inlined into those two.
 #[derive(Clone, Copy)]
 struct Neon(());
 
-/// The stripe loop on NEON; callers must check that the CPU has it.
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed` on NEON; callers must
+/// check that the CPU has it.
 #[target_feature(enable = "neon")]
-pub(super) fn accumulate(input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
-    stripes::accumulate(Neon(()), input, secret)
+pub(super) fn long_64(input: &[u8], seed: u64) -> u64 {
+    stripes::long_64(Neon(()), input, seed)
+}
+
+/// XXH3-128 of `input` (longer than 240 bytes) with `seed` on NEON; callers must
+/// check that the CPU has it.
+#[target_feature(enable = "neon")]
+pub(super) fn long_128(input: &[u8], seed: u64) -> u128 {
+    stripes::long_128(Neon(()), input, seed)
 }
 
 type V = [uint64x2_t; 4];

@@ -1,15 +1,20 @@
 //! The stripe loop in portable code, on eight `u64`s; runs everywhere.
 
-use super::super::xxh3::{P32_1, SECRET_LEN, STRIPE_LEN};
+use super::super::xxh3::{P32_1, STRIPE_LEN};
 use super::stripes::{self, Lanes};
 
 /// Plain `u64` arithmetic, which needs no CPU feature.
 #[derive(Clone, Copy)]
 struct Scalar;
 
-/// The stripe loop on `u64`s.
-pub(super) fn accumulate(input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
-    stripes::accumulate(Scalar, input, secret)
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed`, on `u64`s.
+pub(super) fn long_64(input: &[u8], seed: u64) -> u64 {
+    stripes::long_64(Scalar, input, seed)
+}
+
+/// XXH3-128 of `input` (longer than 240 bytes) with `seed`, on `u64`s.
+pub(super) fn long_128(input: &[u8], seed: u64) -> u128 {
+    stripes::long_128(Scalar, input, seed)
 }
 
 impl Lanes for Scalar {

@@ -1,23 +1,31 @@
 //! The stripe loop on SSE2, which every x86_64 CPU has: four 128-bit registers.
 
-use super::super::xxh3::{P32_1, SECRET_LEN, STRIPE_LEN};
+use super::super::xxh3::{P32_1, STRIPE_LEN};
 use super::stripes::{self, Lanes};
 use core::arch::x86_64::*;
 
 /// `_MM_SHUFFLE(1, 0, 3, 2)`: swaps the two u64s of each 128-bit lane.
 pub(super) const SWAP_U64: i32 = 0b01_00_11_10;
 
-/// Proof that the CPU runs SSE2: made only in [`accumulate`], which is compiled with
-/// SSE2 and which its caller may call only on a CPU that has it (every x86_64 CPU). The
-/// methods below run SSE2 instructions on the strength of `self`; they are inlined into
-/// `accumulate`.
+/// Proof that the CPU runs SSE2: made only in [`long_64`] and [`long_128`], which are
+/// compiled with it and which their callers may call only on a CPU that has it (every x86_64 CPU).
+/// The methods below run SSE2 instructions on the strength of `self`; they are
+/// inlined into those two.
 #[derive(Clone, Copy)]
 struct Sse2(());
 
-/// The stripe loop on SSE2; callers must check that the CPU has it.
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed` on SSE2; callers must
+/// check that the CPU has it.
 #[target_feature(enable = "sse2")]
-pub(super) fn accumulate(input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
-    stripes::accumulate(Sse2(()), input, secret)
+pub(super) fn long_64(input: &[u8], seed: u64) -> u64 {
+    stripes::long_64(Sse2(()), input, seed)
+}
+
+/// XXH3-128 of `input` (longer than 240 bytes) with `seed` on SSE2; callers must
+/// check that the CPU has it.
+#[target_feature(enable = "sse2")]
+pub(super) fn long_128(input: &[u8], seed: u64) -> u128 {
+    stripes::long_128(Sse2(()), input, seed)
 }
 
 type V = [__m128i; 4];

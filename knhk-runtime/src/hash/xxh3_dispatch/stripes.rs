@@ -8,8 +8,8 @@
 //! every intrinsic into a call.
 
 use super::super::xxh3::{
-    BLOCK_LEN, DEFAULT_SECRET, INIT_ACC, LAST_STRIPE_AT, SCRAMBLE_AT, SECRET_LEN, STRIPE_LEN,
-    avalanche,
+    BLOCK_LEN, DEFAULT_SECRET, INIT_ACC, LAST_STRIPE_AT, MERGE_AT, MERGE_HI_AT, P64_1, P64_2,
+    SCRAMBLE_AT, SECRET_LEN, STRIPE_LEN, avalanche,
 };
 use super::{fold, r64};
 
@@ -52,6 +52,45 @@ pub(super) trait Lanes: Copy {
     fn mul_p32_1(self, v: Self::V) -> Self::V;
 }
 
+/// XXH3-64 of `input` (longer than 240 bytes) with `seed`, on `lanes`' instruction set:
+/// the stripe loop and the merge of its accumulators, in one function compiled with the
+/// instruction set's features, so that the accumulators pass to the merge in registers
+/// and the merge reads the secret at constant offsets.
+#[inline(always)]
+pub(super) fn long_64<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u64 {
+    let custom;
+    let secret = if seed == 0 {
+        &DEFAULT_SECRET
+    } else {
+        custom = custom_secret(seed);
+        &custom
+    };
+    let acc = accumulate(lanes, input, secret);
+    merge(
+        &acc,
+        secret,
+        MERGE_AT,
+        (input.len() as u64).wrapping_mul(P64_1),
+    )
+}
+
+/// As [`long_64`], for XXH3-128.
+#[inline(always)]
+pub(super) fn long_128<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u128 {
+    let custom;
+    let secret = if seed == 0 {
+        &DEFAULT_SECRET
+    } else {
+        custom = custom_secret(seed);
+        &custom
+    };
+    let acc = accumulate(lanes, input, secret);
+    let len = input.len() as u64;
+    let lo = merge(&acc, secret, MERGE_AT, len.wrapping_mul(P64_1));
+    let hi = merge(&acc, secret, MERGE_HI_AT, !len.wrapping_mul(P64_2));
+    (hi as u128) << 64 | lo as u128
+}
+
 /// The accumulators after the stripe loop over `input` (longer than 240 bytes) with
 /// `secret`, on `lanes`' instruction set.
 ///
@@ -62,7 +101,7 @@ pub(super) trait Lanes: Copy {
 /// add each instead of one chain of two (LLVM reassociates `acc + (product + swapped)`
 /// into `(acc + swapped) + product`, which made AVX-512 run no faster than AVX2).
 #[inline(always)]
-pub(super) fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
+fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
     let zero = from_words(lanes, [0; 8]);
     let mut acc = from_words(lanes, INIT_ACC);
     let len = input.len();
@@ -80,10 +119,20 @@ pub(super) fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_
         fold_sum(lanes, &mut acc, sum);
         scramble(lanes, &mut acc, window(secret, SCRAMBLE_AT));
     }
+    // The partial block, two stripes at a time into two pairs of sums, which halves the
+    // chains of dependent additions: the loop's count is not a constant, so LLVM does
+    // not turn it into a tree as it does the full blocks' loop, and at a kilobyte or so
+    // the hash's time is those chains' latency, not the throughput of its instructions.
     let (stripes, _) = tail[..tail.len() - 1].as_chunks::<STRIPE_LEN>();
-    let mut sum = zero;
-    for (i, stripe) in stripes.iter().enumerate() {
-        accumulate_stripe(lanes, &mut acc, &mut sum, stripe, window(secret, 8 * i));
+    let (pairs, odd) = stripes.as_chunks::<2>();
+    let (mut acc_b, mut sum, mut sum_b) = (zero, zero, zero);
+    for (i, [a, b]) in pairs.iter().enumerate() {
+        accumulate_stripe(lanes, &mut acc, &mut sum, a, window(secret, 16 * i));
+        accumulate_stripe(lanes, &mut acc_b, &mut sum_b, b, window(secret, 16 * i + 8));
+    }
+    if let [stripe] = odd {
+        let at = 8 * (stripes.len() - 1);
+        accumulate_stripe(lanes, &mut acc_b, &mut sum_b, stripe, window(secret, at));
     }
     let last = input
         .last_chunk::<STRIPE_LEN>()
@@ -95,7 +144,9 @@ pub(super) fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_
         last,
         window(secret, LAST_STRIPE_AT),
     );
-    fold_sum(lanes, &mut acc, sum);
+    let acc = lanes.add(acc, acc_b);
+    let mut acc = acc;
+    fold_sum(lanes, &mut acc, lanes.add(sum, sum_b));
     lanes.store(acc)
 }
 
@@ -146,7 +197,8 @@ fn window(secret: &[u8; SECRET_LEN], at: usize) -> &[u8; STRIPE_LEN] {
 
 /// `XXH3_initCustomSecret`: the default secret with `seed` added to its even u64s and
 /// subtracted from its odd ones.
-pub(super) fn custom_secret(seed: u64) -> [u8; SECRET_LEN] {
+#[inline(always)]
+fn custom_secret(seed: u64) -> [u8; SECRET_LEN] {
     let mut secret = DEFAULT_SECRET;
     let (pairs, _) = secret.as_chunks_mut::<16>();
     for pair in pairs {
@@ -160,7 +212,8 @@ pub(super) fn custom_secret(seed: u64) -> [u8; SECRET_LEN] {
 }
 
 /// `XXH3_mergeAccs` against the secret at `at`.
-pub(super) fn merge(acc: &[u64; 8], secret: &[u8; SECRET_LEN], at: usize, start: u64) -> u64 {
+#[inline(always)]
+fn merge(acc: &[u64; 8], secret: &[u8; SECRET_LEN], at: usize, start: u64) -> u64 {
     let mut result = start;
     for i in (0..8).step_by(2) {
         let lo = acc[i] ^ r64(secret, at + 8 * i);
