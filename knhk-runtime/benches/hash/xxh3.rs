@@ -4,6 +4,8 @@
 //!
 //! - `xxh3/knhk_dispatched/N` vs `xxh3/xxhash_rust/N`: XXH3-64 (`hash::xxh3_dispatch`),
 //!   N from 16 B to 64 KiB;
+//! - `xxh3/xxhash_rust_again/N`, N = 16 and 128: the peer from a second closure, a
+//!   control for the ratios at the sizes where both sides run the same instructions;
 //! - `xxh3/knhk_dispatched_128/4096` vs `xxh3/xxhash_rust_128/4096`: XXH3-128;
 //! - `xxh3/knhk_const/4096`: the `const fn` called at runtime, for information;
 //! - `xxh3/knhk_<backend>/N`: each backend the CPU runs, called explicitly, at 1 KiB,
@@ -50,6 +52,19 @@ pub(crate) fn benches(c: &mut Criterion) {
                 );
             }
         }
+    }
+
+    // A control: the peer again, from a second closure (so from other addresses), at the
+    // sizes where knhk and the peer compile to the same instructions. Its ratio to
+    // `xxhash_rust` is what placement and the machine's noise alone make of a ratio.
+    for len in [16, 128] {
+        let input = data(len);
+        group.throughput(Throughput::Bytes(len as u64));
+        group.bench_with_input(
+            BenchmarkId::new("xxhash_rust_again", len),
+            &input[..],
+            |b, i| b.iter(|| xxhash_rust::xxh3::xxh3_64(black_box(i))),
+        );
     }
 
     let input = data(4096);
