@@ -11,7 +11,7 @@ use super::super::xxh3::{
     BLOCK_LEN, DEFAULT_SECRET, INIT_ACC, LAST_STRIPE_AT, MERGE_AT, MERGE_HI_AT, P64_1, P64_2,
     SCRAMBLE_AT, SECRET_LEN, STRIPE_LEN, avalanche,
 };
-use super::{fold, r64};
+use super::fold;
 
 /// The primitive steps of the stripe loop on one instruction set, each on one stripe's
 /// worth of data: 64 bytes, eight u64 lanes, held in [`V`](Self::V). A value of an
@@ -54,8 +54,8 @@ pub(super) trait Lanes: Copy {
 
 /// XXH3-64 of `input` (longer than 240 bytes) with `seed`, on `lanes`' instruction set:
 /// the stripe loop and the merge of its accumulators, in one function compiled with the
-/// instruction set's features, so that the accumulators pass to the merge in registers
-/// and the merge reads the secret at constant offsets.
+/// instruction set's features, so that the accumulators stay in registers until the
+/// merge keys them with one vector xor.
 #[inline(always)]
 pub(super) fn long_64<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u64 {
     let custom;
@@ -66,12 +66,8 @@ pub(super) fn long_64<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u64 {
         &custom
     };
     let acc = accumulate(lanes, input, secret);
-    merge(
-        &acc,
-        secret,
-        MERGE_AT,
-        (input.len() as u64).wrapping_mul(P64_1),
-    )
+    let start = (input.len() as u64).wrapping_mul(P64_1);
+    merge(lanes, acc, window(secret, MERGE_AT), start)
 }
 
 /// As [`long_64`], for XXH3-128.
@@ -86,8 +82,18 @@ pub(super) fn long_128<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u128 {
     };
     let acc = accumulate(lanes, input, secret);
     let len = input.len() as u64;
-    let lo = merge(&acc, secret, MERGE_AT, len.wrapping_mul(P64_1));
-    let hi = merge(&acc, secret, MERGE_HI_AT, !len.wrapping_mul(P64_2));
+    let lo = merge(
+        lanes,
+        acc,
+        window(secret, MERGE_AT),
+        len.wrapping_mul(P64_1),
+    );
+    let hi = merge(
+        lanes,
+        acc,
+        window(secret, MERGE_HI_AT),
+        !len.wrapping_mul(P64_2),
+    );
     (hi as u128) << 64 | lo as u128
 }
 
@@ -101,7 +107,7 @@ pub(super) fn long_128<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u128 {
 /// add each instead of one chain of two (LLVM reassociates `acc + (product + swapped)`
 /// into `(acc + swapped) + product`, which made AVX-512 run no faster than AVX2).
 #[inline(always)]
-fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_LEN]) -> [u64; 8] {
+fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_LEN]) -> L::V {
     let zero = from_words(lanes, [0; 8]);
     let mut acc = from_words(lanes, INIT_ACC);
     let len = input.len();
@@ -144,10 +150,9 @@ fn accumulate<L: Lanes>(lanes: L, input: &[u8], secret: &[u8; SECRET_LEN]) -> [u
         last,
         window(secret, LAST_STRIPE_AT),
     );
-    let acc = lanes.add(acc, acc_b);
-    let mut acc = acc;
+    let mut acc = lanes.add(acc, acc_b);
     fold_sum(lanes, &mut acc, lanes.add(sum, sum_b));
-    lanes.store(acc)
+    acc
 }
 
 /// Adds the product of the keyed stripe to `acc` and the stripe itself to `sum`.
@@ -211,14 +216,17 @@ fn custom_secret(seed: u64) -> [u8; SECRET_LEN] {
     secret
 }
 
-/// `XXH3_mergeAccs` against the secret at `at`.
+/// `XXH3_mergeAccs` against the 64 bytes of `secret` given: the accumulators keyed with
+/// one vector xor, then the four 128-bit products of their pairs, folded and summed.
+/// Keying them in vectors, not lane by lane, matters: given eight scalar xors after the
+/// loop, LLVM vectorizes them itself, gathering the secret's words into registers one
+/// by one, which put a dozen instructions on the hash's critical path.
 #[inline(always)]
-fn merge(acc: &[u64; 8], secret: &[u8; SECRET_LEN], at: usize, start: u64) -> u64 {
+fn merge<L: Lanes>(lanes: L, acc: L::V, secret: &[u8; STRIPE_LEN], start: u64) -> u64 {
+    let keyed = lanes.store(lanes.xor(acc, lanes.load(secret)));
     let mut result = start;
-    for i in (0..8).step_by(2) {
-        let lo = acc[i] ^ r64(secret, at + 8 * i);
-        let hi = acc[i + 1] ^ r64(secret, at + 8 * i + 8);
-        result = result.wrapping_add(fold(lo, hi));
+    for [lo, hi] in keyed.as_chunks::<2>().0 {
+        result = result.wrapping_add(fold(*lo, *hi));
     }
     avalanche(result)
 }

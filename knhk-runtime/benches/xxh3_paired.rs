@@ -1,0 +1,117 @@
+//! Runtime XXH3 against `xxhash-rust`, measured in pairs: `cargo bench -p knhk-runtime
+//! --bench xxh3_paired` (or `scripts/bench-xxh3`, which runs it on two builds).
+//!
+//! Criterion (`benches/hash/xxh3.rs`) times each function in a window of its own, so on
+//! a shared machine the two sides of a ratio see different stretches of the host's load;
+//! its control, the peer against itself, moves by ±10–20 % from one window to the next
+//! here. This bench alternates the two sides in slices of about 20 µs of work, swaps
+//! which goes first every pair, and reports the median over thousands of pairs of each
+//! pair's ratio: a stretch of load then falls on both sides of the pairs it touches,
+//! and the median sets those pairs aside. The same control (the peer from a second copy
+//! of the loop) shows what is left of the noise.
+//!
+//! Each side is a generic loop over its own closure type, so the hash is inlined into it
+//! as it is into a caller's code, as in criterion's `b.iter`.
+
+use knhk_runtime::hash::xxh3_dispatch;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// The input sizes, as in `benches/hash/xxh3.rs`.
+const SIZES: [usize; 6] = [16, 128, 240, 1024, 4096, 64 * 1024];
+
+/// Pairs per size, after a warm-up of a tenth as many.
+const PAIRS: usize = 20_001;
+
+/// Work per slice, in bytes hashed (about 20 µs at 1–50 GB/s here), at least 64 calls.
+const SLICE_BYTES: usize = 256 * 1024;
+
+fn data(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(131) ^ (i >> 7)) as u8)
+        .collect()
+}
+
+/// Nanoseconds for `calls` calls of `hash` on `input`.
+#[inline(never)]
+fn slice<F: Fn(&[u8]) -> u64>(hash: &F, input: &[u8], calls: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..calls {
+        black_box(hash(black_box(input)));
+    }
+    start.elapsed().as_nanos() as f64
+}
+
+/// The median of the per-pair ratios `time(b) / time(a)` (> 1: `a` is faster), with
+/// the quartiles, and the median time per call of each side.
+fn paired<A, B>(a: &A, b: &B, input: &[u8]) -> (f64, f64, f64, f64, f64)
+where
+    A: Fn(&[u8]) -> u64,
+    B: Fn(&[u8]) -> u64,
+{
+    let calls = (SLICE_BYTES / input.len().max(1)).max(64);
+    for _ in 0..PAIRS / 10 {
+        slice(a, input, calls);
+        slice(b, input, calls);
+    }
+    let mut ratios = Vec::with_capacity(PAIRS);
+    let (mut times_a, mut times_b) = (Vec::with_capacity(PAIRS), Vec::with_capacity(PAIRS));
+    for pair in 0..PAIRS {
+        let (ta, tb) = if pair % 2 == 0 {
+            let ta = slice(a, input, calls);
+            (ta, slice(b, input, calls))
+        } else {
+            let tb = slice(b, input, calls);
+            (slice(a, input, calls), tb)
+        };
+        ratios.push(tb / ta);
+        times_a.push(ta / calls as f64);
+        times_b.push(tb / calls as f64);
+    }
+    let q = |v: &mut Vec<f64>, at: usize| {
+        v.sort_by(f64::total_cmp);
+        v[at]
+    };
+    let (n, quarter) = (ratios.len(), ratios.len() / 4);
+    let median = q(&mut ratios, n / 2);
+    let (low, high) = (ratios[quarter], ratios[n - 1 - quarter]);
+    (
+        median,
+        low,
+        high,
+        q(&mut times_a, n / 2),
+        q(&mut times_b, n / 2),
+    )
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing of the kind
+    // and only wants to know that the bench builds and runs.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let knhk = |i: &[u8]| xxh3_dispatch::xxh3_64(i);
+    let peer = |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i);
+    let peer_again = |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i);
+    println!("xxh3_paired: backend {}", xxh3_dispatch::backend());
+    println!("throughput ratio knhk / xxhash-rust: median of {PAIRS} pairs [quartiles]");
+    for len in SIZES {
+        let input = data(len);
+        assert_eq!(knhk(&input), peer(&input), "the two disagree at {len} B");
+        if quick {
+            continue;
+        }
+        let (ratio, low, high, tk, tp) = paired(&knhk, &peer, &input);
+        println!(
+            "xxh3_paired/{len:<6} {ratio:.3} [{low:.3} {high:.3}]  knhk {tk:.2} ns, xxhash-rust {tp:.2} ns"
+        );
+    }
+    for len in [16, 128] {
+        let input = data(len);
+        if quick {
+            continue;
+        }
+        let (ratio, low, high, again, tp) = paired(&peer_again, &peer, &input);
+        println!(
+            "xxh3_paired/control/{len:<4} {ratio:.3} [{low:.3} {high:.3}]  again {again:.2} ns, xxhash-rust {tp:.2} ns"
+        );
+    }
+}
