@@ -10,10 +10,14 @@
 //! and the median sets those pairs aside. The same control (the peer from a second copy
 //! of the loop) shows what is left of the noise.
 //!
+//! It also pairs knhk's AVX-512 backend with its AVX2 one (`avx512_vs_avx2`, > 1: AVX-512
+//! is faster) where the CPU has both.
+//!
 //! Each side is a generic loop over its own closure type, so the hash is inlined into it
 //! as it is into a caller's code, as in criterion's `b.iter`.
 
-use knhk_runtime::hash::xxh3_dispatch;
+use knhk_runtime::cpu::Backend;
+use knhk_runtime::hash::xxh3_dispatch::{self, Kernel};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -103,6 +107,28 @@ fn main() {
         println!(
             "xxh3_paired/{len:<6} {ratio:.3} [{low:.3} {high:.3}]  knhk {tk:.2} ns, xxhash-rust {tp:.2} ns"
         );
+    }
+    // knhk's AVX-512 backend against its AVX2 one, where the CPU has both: whether the
+    // detected backend is the faster one at the lengths that run the stripe loop.
+    let kernel = |backend| Kernel::available().find(|k| k.backend() == backend);
+    if let (Some(wide), Some(narrow)) = (kernel(Backend::Avx512), kernel(Backend::Avx2)) {
+        let wide = move |i: &[u8]| wide.xxh3_64(i);
+        let narrow = move |i: &[u8]| narrow.xxh3_64(i);
+        for len in [256, 1024, 4096, 64 * 1024] {
+            let input = data(len);
+            assert_eq!(
+                wide(&input),
+                narrow(&input),
+                "the backends disagree at {len} B"
+            );
+            if quick {
+                continue;
+            }
+            let (ratio, low, high, tw, tn) = paired(&wide, &narrow, &input);
+            println!(
+                "xxh3_paired/avx512_vs_avx2/{len:<6} {ratio:.3} [{low:.3} {high:.3}]  avx512 {tw:.2} ns, avx2 {tn:.2} ns"
+            );
+        }
     }
     for len in [16, 128] {
         let input = data(len);
