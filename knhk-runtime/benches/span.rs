@@ -9,7 +9,7 @@
 //! - `fold`: the sum of the spans' durations, through `fold_zero_copy` vs
 //!   `slice.iter().fold`;
 //! - `filter`: the count of error spans, through `filter_zero_copy` +
-//!   `fold_zero_copy` (the proposal's `count_error_spans`) vs
+//!   `fold_zero_copy` (as `count_error_spans` in `ZeroCopyIterator`'s docs) vs
 //!   `slice.iter().filter().count()`;
 //! - `std`: `(&buffer).into_iter().map(..).max()` vs the same on the slice;
 //! - `next`: a `while let` over `next_zero_copy` vs one over `slice.iter().next()`;

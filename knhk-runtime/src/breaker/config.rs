@@ -19,8 +19,8 @@ pub enum SlidingWindow {
     /// `TIME_BASED`), 1 to [`MAX_TIME_WINDOW_SECONDS`].
     Time(u32),
     /// No rates: `n` failures in a row open the breaker, and in half-open a failure
-    /// reopens it while `permitted_calls_in_half_open` successes close it (the
-    /// proposal's failure threshold, success threshold and open timeout).
+    /// reopens it while `permitted_calls_in_half_open` successes close it: a failure
+    /// threshold, a success threshold and an open timeout, nothing more.
     Consecutive(u32),
 }
 
@@ -105,15 +105,16 @@ impl BreakerConfig {
         }
     }
 
-    /// The proposal's breaker: `failures` in a row open it, it stays open for
+    /// A breaker without a window or rates: `failures` in a row open it, it stays open for
     /// `open_timeout`, then admits `successes` trial calls, closing after that many
     /// successes and reopening on the first failure.
     ///
     /// ```
     /// use knhk_runtime::breaker::{BreakerConfig, SlidingWindow};
     /// use std::time::Duration;
-    /// const PROPOSAL: BreakerConfig = BreakerConfig::consecutive(5, 2, Duration::from_millis(500)).checked();
-    /// assert_eq!(PROPOSAL.window(), SlidingWindow::Consecutive(5));
+    /// const FIVE_IN_A_ROW: BreakerConfig =
+    ///     BreakerConfig::consecutive(5, 2, Duration::from_millis(500)).checked();
+    /// assert_eq!(FIVE_IN_A_ROW.window(), SlidingWindow::Consecutive(5));
     /// ```
     pub const fn consecutive(failures: u32, successes: u32, open_timeout: Duration) -> Self {
         Self::new()

@@ -44,8 +44,8 @@
 //! - **Disabled** (calls go through, nothing recorded), **ForcedOpen** (everything
 //!   rejected), **MetricsOnly** (recorded, thresholds reported, never opens): only an
 //!   explicit `transition_to_*` or [`reset`](CircuitBreaker::reset) leaves them.
-//! - **Consecutive** ([`BreakerConfig::consecutive`], the proposal's breaker):
-//!   `n` failures in a row open it; in half-open a failure reopens it and `permitted`
+//! - **Consecutive** ([`BreakerConfig::consecutive`], the simplest breaker, with no
+//!   window or rates): `n` failures in a row open it; in half-open a failure reopens it and `permitted`
 //!   successes close it.
 //! - **Predicates**: `ignore_error` (neither success nor failure), `record_error`
 //!   (which errors are failures), `record_result` (which values are). A panic inside

@@ -1,5 +1,5 @@
-//! The proposal's scenarios, each state and setting, and every builder error, on a
-//! manual clock.
+//! Each state and setting, the consecutive mode's whole cycle, and every builder error,
+//! on a manual clock.
 
 use super::*;
 use std::sync::{Arc, Mutex};
@@ -236,7 +236,7 @@ fn half_open_decides_at_the_minimum_when_it_is_below_the_permits() {
 }
 
 #[test]
-fn the_proposals_scenarios_in_consecutive_mode() {
+fn consecutive_mode_opens_on_a_run_reopens_on_a_trial_failure_closes_on_successes() {
     let (b, clock, events) = build(BreakerConfig::consecutive(3, 2, Duration::from_millis(500)));
     // Open after N failures in a row; a success resets the run.
     fail(&b).unwrap_err();
