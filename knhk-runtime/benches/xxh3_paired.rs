@@ -46,9 +46,16 @@ fn slice<F: Fn(&[u8]) -> u64>(hash: &F, input: &[u8], calls: usize) -> f64 {
     start.elapsed().as_nanos() as f64
 }
 
-/// The median of the per-pair ratios `time(b) / time(a)` (> 1: `a` is faster), with
-/// the quartiles, and the median time per call of each side.
-fn paired<A, B>(a: &A, b: &B, input: &[u8]) -> (f64, f64, f64, f64, f64)
+/// What [`paired`] measured: the median of the per-pair ratios `time(b) / time(a)`
+/// (> 1: `a` is faster), its quartiles, and each side's median nanoseconds per call.
+struct Paired {
+    ratio: f64,
+    quartiles: (f64, f64),
+    ns: (f64, f64),
+}
+
+/// `a` and `b` on `input`, alternated slice by slice.
+fn paired<A, B>(a: &A, b: &B, input: &[u8]) -> Paired
 where
     A: Fn(&[u8]) -> u64,
     B: Fn(&[u8]) -> u64,
@@ -72,72 +79,76 @@ where
         times_a.push(ta / calls as f64);
         times_b.push(tb / calls as f64);
     }
-    let q = |v: &mut Vec<f64>, at: usize| {
+    for v in [&mut ratios, &mut times_a, &mut times_b] {
         v.sort_by(f64::total_cmp);
-        v[at]
-    };
-    let (n, quarter) = (ratios.len(), ratios.len() / 4);
-    let median = q(&mut ratios, n / 2);
-    let (low, high) = (ratios[quarter], ratios[n - 1 - quarter]);
-    (
-        median,
-        low,
-        high,
-        q(&mut times_a, n / 2),
-        q(&mut times_b, n / 2),
-    )
+    }
+    let (median, quarter) = (PAIRS / 2, PAIRS / 4);
+    Paired {
+        ratio: ratios[median],
+        quartiles: (ratios[quarter], ratios[PAIRS - 1 - quarter]),
+        ns: (times_a[median], times_b[median]),
+    }
+}
+
+/// For each of `sizes`: checks that `a` and `b` agree, then (unless `quick`) pairs them
+/// and prints one line, `xxh3_paired/<name><size> ratio [quartiles]  times`.
+fn compare<A, B>(
+    name: &str,
+    (a_name, a): (&str, A),
+    (b_name, b): (&str, B),
+    sizes: &[usize],
+    quick: bool,
+) where
+    A: Fn(&[u8]) -> u64,
+    B: Fn(&[u8]) -> u64,
+{
+    for &len in sizes {
+        let input = data(len);
+        assert_eq!(
+            a(&input),
+            b(&input),
+            "{a_name} and {b_name} disagree at {len} B"
+        );
+        if quick {
+            continue;
+        }
+        let Paired {
+            ratio,
+            quartiles: (low, high),
+            ns: (ta, tb),
+        } = paired(&a, &b, &input);
+        let id = format!("xxh3_paired/{name}{len}");
+        println!(
+            "{id:<34} {ratio:.3} [{low:.3} {high:.3}]  {a_name} {ta:.2} ns, {b_name} {tb:.2} ns"
+        );
+    }
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing of the kind
-    // and only wants to know that the bench builds and runs.
+    // and only wants to know that the bench builds and the sides agree.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let knhk = |i: &[u8]| xxh3_dispatch::xxh3_64(i);
-    let peer = |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i);
-    let peer_again = |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i);
+    let knhk = ("knhk", |i: &[u8]| xxh3_dispatch::xxh3_64(i));
+    let peer = ("xxhash-rust", |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i));
+    let peer_again = ("again", |i: &[u8]| xxhash_rust::xxh3::xxh3_64(i));
     println!("xxh3_paired: backend {}", xxh3_dispatch::backend());
-    println!("throughput ratio knhk / xxhash-rust: median of {PAIRS} pairs [quartiles]");
-    for len in SIZES {
-        let input = data(len);
-        assert_eq!(knhk(&input), peer(&input), "the two disagree at {len} B");
-        if quick {
-            continue;
-        }
-        let (ratio, low, high, tk, tp) = paired(&knhk, &peer, &input);
-        println!(
-            "xxh3_paired/{len:<6} {ratio:.3} [{low:.3} {high:.3}]  knhk {tk:.2} ns, xxhash-rust {tp:.2} ns"
-        );
-    }
+    println!(
+        "throughput ratio, the first named side over the second: median of {PAIRS} pairs [quartiles]"
+    );
+    compare("", knhk, peer, &SIZES, quick);
     // knhk's AVX-512 backend against its AVX2 one, where the CPU has both: whether the
     // detected backend is the faster one at the lengths that run the stripe loop.
     let kernel = |backend| Kernel::available().find(|k| k.backend() == backend);
     if let (Some(wide), Some(narrow)) = (kernel(Backend::Avx512), kernel(Backend::Avx2)) {
-        let wide = move |i: &[u8]| wide.xxh3_64(i);
-        let narrow = move |i: &[u8]| narrow.xxh3_64(i);
-        for len in [256, 1024, 4096, 64 * 1024] {
-            let input = data(len);
-            assert_eq!(
-                wide(&input),
-                narrow(&input),
-                "the backends disagree at {len} B"
-            );
-            if quick {
-                continue;
-            }
-            let (ratio, low, high, tw, tn) = paired(&wide, &narrow, &input);
-            println!(
-                "xxh3_paired/avx512_vs_avx2/{len:<6} {ratio:.3} [{low:.3} {high:.3}]  avx512 {tw:.2} ns, avx2 {tn:.2} ns"
-            );
-        }
-    }
-    for len in [16, 128] {
-        let input = data(len);
-        if quick {
-            continue;
-        }
-        let (ratio, low, high, again, tp) = paired(&peer_again, &peer, &input);
-        println!(
-            "xxh3_paired/control/{len:<4} {ratio:.3} [{low:.3} {high:.3}]  again {again:.2} ns, xxhash-rust {tp:.2} ns"
+        let wide = ("avx512", move |i: &[u8]| wide.xxh3_64(i));
+        let narrow = ("avx2", move |i: &[u8]| narrow.xxh3_64(i));
+        compare(
+            "avx512_vs_avx2/",
+            wide,
+            narrow,
+            &[256, 1024, 4096, 64 * 1024],
+            quick,
         );
     }
+    compare("control/", peer_again, peer, &[16, 128], quick);
 }

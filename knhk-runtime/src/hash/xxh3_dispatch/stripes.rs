@@ -58,21 +58,40 @@ pub(super) trait Lanes: Copy {
 /// merge keys them with one vector xor.
 #[inline(always)]
 pub(super) fn long_64<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u64 {
-    let custom;
-    let secret = if seed == 0 {
-        &DEFAULT_SECRET
-    } else {
-        custom = custom_secret(seed);
-        &custom
-    };
-    let acc = accumulate(lanes, input, secret);
-    let start = (input.len() as u64).wrapping_mul(P64_1);
-    merge(lanes, acc, window(secret, MERGE_AT), start)
+    with_secret(seed, |secret| {
+        let acc = accumulate(lanes, input, secret);
+        let start = (input.len() as u64).wrapping_mul(P64_1);
+        merge(lanes, acc, window(secret, MERGE_AT), start)
+    })
 }
 
-/// As [`long_64`], for XXH3-128.
+/// As [`long_64`], for XXH3-128: the same accumulators, merged twice.
 #[inline(always)]
 pub(super) fn long_128<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u128 {
+    with_secret(seed, |secret| {
+        let acc = accumulate(lanes, input, secret);
+        let len = input.len() as u64;
+        let lo = merge(
+            lanes,
+            acc,
+            window(secret, MERGE_AT),
+            len.wrapping_mul(P64_1),
+        );
+        let hi = merge(
+            lanes,
+            acc,
+            window(secret, MERGE_HI_AT),
+            !len.wrapping_mul(P64_2),
+        );
+        (hi as u128) << 64 | lo as u128
+    })
+}
+
+/// `hash` with the secret of `seed`: the default one for 0 (no copy), else the one
+/// [`custom_secret`] derives. One call of `hash` on either secret, so that its body,
+/// the stripe loop, is compiled once.
+#[inline(always)]
+fn with_secret<R>(seed: u64, hash: impl FnOnce(&[u8; SECRET_LEN]) -> R) -> R {
     let custom;
     let secret = if seed == 0 {
         &DEFAULT_SECRET
@@ -80,21 +99,7 @@ pub(super) fn long_128<L: Lanes>(lanes: L, input: &[u8], seed: u64) -> u128 {
         custom = custom_secret(seed);
         &custom
     };
-    let acc = accumulate(lanes, input, secret);
-    let len = input.len() as u64;
-    let lo = merge(
-        lanes,
-        acc,
-        window(secret, MERGE_AT),
-        len.wrapping_mul(P64_1),
-    );
-    let hi = merge(
-        lanes,
-        acc,
-        window(secret, MERGE_HI_AT),
-        !len.wrapping_mul(P64_2),
-    );
-    (hi as u128) << 64 | lo as u128
+    hash(secret)
 }
 
 /// The accumulators after the stripe loop over `input` (longer than 240 bytes) with
